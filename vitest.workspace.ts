@@ -10,4 +10,5 @@ export const projects = [
 	"packages/memcache",
 	"packages/sqlbuilder",
 	"packages/caching",
+	"examples/profile-service",
 ];
