@@ -27,14 +27,18 @@ export interface ShardView {
 	readonly index: number;
 	readonly address: string;
 	readonly state: ShardStateName;
-	readonly gets: number;
+	/** Requests sent to the server (a pipelined batch counts once). */
+	readonly requests: number;
+	/** Keys found by gets. */
 	readonly hits: number;
+	/** Keys missed by gets. */
 	readonly misses: number;
-	readonly sets: number;
-	readonly deletes: number;
-	/** Operations not sent because of the shard's state (e.g. reads of a WriteOnly shard). */
+	/** Keys or calls not sent because of the shard's state (e.g. reads of a WriteOnly shard). */
 	readonly skipped: number;
+	/** Responses carrying an error. */
 	readonly errors: number;
+	/** Connections open to the server. */
+	readonly connections: number;
 }
 
 /** One connection pool (per address) as the viewer and the summary show it. */
