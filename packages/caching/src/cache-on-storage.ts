@@ -1,0 +1,608 @@
+import {
+	BadResultError,
+	CacheFailedError,
+	InvalidationFailedError,
+	InvalidOptionError,
+} from "./errors.js";
+import { channels } from "./internal/diagnostics.js";
+import { checkTtl, jitterTtl } from "./internal/ttl.js";
+import {
+	defaultKeyToString,
+	type KeyOfFunc,
+	type ToStringFunc,
+} from "./keys.js";
+import {
+	type FillGuardedStorage,
+	isFillGuardedStorage,
+	type OperationOptions,
+	type SetOptions,
+	type Storage,
+} from "./storage.js";
+
+/** Opt-in negative caching: a miss in both layers is remembered in the cache as a marker item. */
+export interface NegativeCacheOptions<K, V> {
+	/** Time to live of the marker in the cache, ms (> 0). */
+	readonly ttl: number;
+	/** Builds the marker item stored for a missing key (it must carry that key). */
+	readonly toItem: (key: K) => V;
+	/** Recognises a marker read back from the cache; such a hit resolves `undefined`. */
+	readonly isNegative: (item: V) => boolean;
+}
+
+/** How a successful write reaches the cache. */
+export type WritePolicy = "invalidate" | "write-through";
+
+/** Options of {@link CacheOnStorage}. */
+export interface CacheOnStorageOptions<K, V> {
+	/** Name in events. @defaultValue "cache-on-storage" */
+	readonly name?: string | undefined;
+	/** Derives an item's key (needed to invalidate on `set` and to coalesce loads). */
+	readonly keyOf: KeyOfFunc<K, V>;
+	/** Identity of a key for coalescing and invalidation. @defaultValue {@link defaultKeyToString} */
+	readonly keyToString?: ToStringFunc<K> | undefined;
+	/**
+	 * godropbox's behaviour: a failing cache read or fill fails the call. When false, a failing
+	 * cache read falls back to the storage and a failing fill is ignored, both counted in
+	 * `stats.errors` and published on `godropbox-ts:caching:cache-error`.
+	 * @defaultValue false
+	 */
+	readonly strict?: boolean | undefined;
+	/**
+	 * `"invalidate"`: after the storage write, the cache entry is removed (or tombstoned).
+	 * `"write-through"`: the written item is stored in the cache (godropbox); if that fails the
+	 * entry is removed instead. @defaultValue "invalidate"
+	 */
+	readonly writePolicy?: WritePolicy | undefined;
+	/** TTL of items filled into (or written through to) the cache, ms; `undefined` = the cache's default. */
+	readonly ttl?: number | undefined;
+	/** Fraction (0–1) by which each fill's TTL is randomly shortened, to spread expiries. @defaultValue 0 */
+	readonly ttlJitter?: number | undefined;
+	/** Opt-in negative caching. @defaultValue undefined (misses are not cached) */
+	readonly negativeCache?: NegativeCacheOptions<K, V> | undefined;
+	/**
+	 * Lifetime of the tombstone a write leaves in a {@link FillGuardedStorage} cache, ms: fills
+	 * whose storage read began before the write are refused while it lives. Must exceed your
+	 * slowest storage read. `0` turns the guard off (plain delete, plain set fills).
+	 * @defaultValue 2000
+	 */
+	readonly tombstoneTtl?: number | undefined;
+	/** Random source in [0, 1) for jitter (inject for tests). @defaultValue Math.random */
+	readonly random?: (() => number) | undefined;
+}
+
+/** Frozen defaults of {@link CacheOnStorageOptions}. */
+export const DEFAULT_CACHE_ON_STORAGE_OPTIONS = Object.freeze({
+	name: "cache-on-storage",
+	strict: false,
+	writePolicy: "invalidate" as WritePolicy,
+	ttlJitter: 0,
+	tombstoneTtl: 2000,
+});
+
+/** Counters of a {@link CacheOnStorage} (snapshot; names are stable). */
+export interface CacheOnStorageStats {
+	/** Keys served by the cache (negative hits included). */
+	readonly hits: number;
+	/** Keys the cache did not have (or could not be read for). */
+	readonly misses: number;
+	/** Items (and negative markers) written into the cache after a load. */
+	readonly fills: number;
+	/** Failures seen: cache and storage, handled or not. */
+	readonly errors: number;
+	/** Missed keys that joined a load already in flight instead of reading the storage. */
+	readonly coalesced: number;
+	/** Keys read from the storage. */
+	readonly loads: number;
+	/** Hits on negative markers. */
+	readonly negativeHits: number;
+	/** Fills not written: a write raced with the load, or the guarded cache refused the add. */
+	readonly fillsSkipped: number;
+	/** Keys invalidated in the cache after writes. */
+	readonly invalidations: number;
+	/** Failures of the cache layer (subset of `errors`). */
+	readonly cacheErrors: number;
+}
+
+interface Load<V> {
+	promise: Promise<V | undefined>;
+	/** Set when a write to the key completed while this load was in flight: do not fill. */
+	invalidated: boolean;
+	/** The cache write of this load's result, while in flight. */
+	filling: Promise<unknown> | undefined;
+}
+
+type MutableStats = { -readonly [P in keyof CacheOnStorageStats]: number };
+
+/**
+ * A read-through cache over a backing storage (godropbox `caching/cache_on_storage.go`),
+ * with the policies godropbox lacks:
+ *
+ * - a miss in both layers is not cached (unless `negativeCache` is set);
+ * - a cache failure on read falls back to the storage (`strict: true` restores fail-the-read);
+ * - writes go to the storage, then invalidate the cache entry (or write through), and if the
+ *   cache cannot be updated the call rejects with {@link InvalidationFailedError};
+ * - concurrent loads of one key in this process share one storage read (in `get`, and per key
+ *   in `getMulti`), and a load that raced with a write does not fill the cache;
+ * - with a {@link FillGuardedStorage} cache, fills use add-if-absent and writes leave a
+ *   tombstone, so a fill from another process that read the storage before the write cannot
+ *   store the old value while the tombstone lives.
+ */
+export class CacheOnStorage<K, V> implements Storage<K, V> {
+	readonly name: string;
+	readonly #cache: Storage<K, V>;
+	readonly #guarded: FillGuardedStorage<K, V> | undefined;
+	readonly #storage: Storage<K, V>;
+	readonly #keyOf: KeyOfFunc<K, V>;
+	readonly #ks: ToStringFunc<K>;
+	readonly #strict: boolean;
+	readonly #writeThrough: boolean;
+	readonly #ttl: number | undefined;
+	readonly #jitter: number;
+	readonly #neg: NegativeCacheOptions<K, V> | undefined;
+	readonly #tombstoneTtl: number;
+	readonly #random: () => number;
+	readonly #inflight = new Map<string, Load<V>>();
+	readonly #s: MutableStats = {
+		hits: 0,
+		misses: 0,
+		fills: 0,
+		errors: 0,
+		coalesced: 0,
+		loads: 0,
+		negativeHits: 0,
+		fillsSkipped: 0,
+		invalidations: 0,
+		cacheErrors: 0,
+	};
+
+	/**
+	 * @param cache - the volatile layer (e.g. a `MemcacheStorage`); not closed by this class.
+	 * @param storage - the persistent layer (e.g. a `SqlStorage`); not closed by this class.
+	 * @throws {@link InvalidOptionError} (`ERR_CACHING_INVALID_OPTION`) for bad options.
+	 */
+	constructor(
+		cache: Storage<K, V>,
+		storage: Storage<K, V>,
+		options: CacheOnStorageOptions<K, V>,
+	) {
+		if (typeof options?.keyOf !== "function")
+			throw new InvalidOptionError(
+				"keyOf",
+				"keyOf must be a function (item) => key",
+			);
+		const d = DEFAULT_CACHE_ON_STORAGE_OPTIONS;
+		const policy = options.writePolicy ?? d.writePolicy;
+		if (policy !== "invalidate" && policy !== "write-through")
+			throw new InvalidOptionError(
+				"writePolicy",
+				`writePolicy must be "invalidate" or "write-through", got ${String(policy)}`,
+			);
+		checkTtl("ttl", options.ttl);
+		const jitter = options.ttlJitter ?? d.ttlJitter;
+		if (!(jitter >= 0 && jitter <= 1))
+			throw new InvalidOptionError(
+				"ttlJitter",
+				`ttlJitter must be in [0, 1], got ${String(jitter)}`,
+			);
+		const tomb = options.tombstoneTtl ?? d.tombstoneTtl;
+		checkTtl("tombstoneTtl", tomb);
+		const neg = options.negativeCache;
+		if (neg !== undefined) {
+			if (!(neg.ttl > 0) || !Number.isFinite(neg.ttl))
+				throw new InvalidOptionError(
+					"negativeCache.ttl",
+					"negativeCache.ttl must be a number of ms > 0",
+				);
+			if (
+				typeof neg.toItem !== "function" ||
+				typeof neg.isNegative !== "function"
+			)
+				throw new InvalidOptionError(
+					"negativeCache",
+					"negativeCache needs toItem(key) and isNegative(item) functions",
+				);
+		}
+		this.name = options.name ?? d.name;
+		this.#cache = cache;
+		this.#guarded = tomb > 0 && isFillGuardedStorage(cache) ? cache : undefined;
+		this.#storage = storage;
+		this.#keyOf = options.keyOf;
+		this.#ks = options.keyToString ?? defaultKeyToString;
+		this.#strict = options.strict ?? d.strict;
+		this.#writeThrough = policy === "write-through";
+		this.#ttl = options.ttl;
+		this.#jitter = jitter;
+		this.#neg = neg;
+		this.#tombstoneTtl = tomb;
+		this.#random = options.random ?? Math.random;
+	}
+
+	/** A snapshot of the counters. */
+	get stats(): CacheOnStorageStats {
+		return { ...this.#s };
+	}
+
+	/** Loads in flight (keys being read from the storage right now). */
+	get inflight(): number {
+		return this.#inflight.size;
+	}
+
+	/**
+	 * Reads the cache; on a miss, reads the storage (one read per key in flight in this
+	 * process) and fills the cache.
+	 */
+	async get(key: K, options?: OperationOptions): Promise<V | undefined> {
+		const ks = this.#ks(key);
+		let cached: V | undefined;
+		let cacheOk = true;
+		try {
+			cached = await this.#cache.get(key, options);
+		} catch (err) {
+			this.#cacheFailure("get", err);
+			cacheOk = false;
+		}
+		if (cached !== undefined) {
+			this.#s.hits++;
+			if (channels.hit.hasSubscribers)
+				channels.hit.publish({ name: this.name, keys: 1 });
+			if (this.#neg?.isNegative(cached)) {
+				this.#s.negativeHits++;
+				return undefined;
+			}
+			return cached;
+		}
+		this.#s.misses++;
+		if (channels.miss.hasSubscribers)
+			channels.miss.publish({ name: this.name, keys: 1 });
+		const running = this.#inflight.get(ks);
+		if (running !== undefined) {
+			this.#s.coalesced++;
+			if (channels.coalesced.hasSubscribers)
+				channels.coalesced.publish({ name: this.name, keys: 1 });
+			return running.promise;
+		}
+		return (this.#startLoad([key], [ks], cacheOk, options)[0] as Load<V>)
+			.promise;
+	}
+
+	/**
+	 * One slot per key in input order. Cache misses are read from the storage in one
+	 * `getMulti`, except keys already loading in this process, which join that load.
+	 * Zero keys resolve `[]` without calling either layer (godropbox calls both with nothing).
+	 */
+	async getMulti(
+		keys: readonly K[],
+		options?: OperationOptions,
+	): Promise<(V | undefined)[]> {
+		const n = keys.length;
+		if (n === 0) return [];
+		const kss = keys.map((k) => this.#ks(k));
+		let cached: readonly (V | undefined)[];
+		let cacheOk = true;
+		try {
+			cached = await this.#cache.getMulti(keys, options);
+			if (cached.length !== n)
+				throw new BadResultError(
+					`cache getMulti returned ${cached.length} slots for ${n} keys`,
+				);
+		} catch (err) {
+			this.#cacheFailure("getMulti", err);
+			cached = new Array<V | undefined>(n);
+			cacheOk = false;
+		}
+		const out = new Array<V | undefined>(n);
+		const waiting: number[] = [];
+		const waitingLoads: Load<V>[] = [];
+		const joined = new Map<string, Load<V>>();
+		const newKeys: K[] = [];
+		const newKss: string[] = [];
+		let hits = 0;
+		let coalesced = 0;
+		for (let i = 0; i < n; i++) {
+			const c = cached[i];
+			if (c !== undefined) {
+				hits++;
+				if (this.#neg?.isNegative(c)) this.#s.negativeHits++;
+				else out[i] = c;
+				continue;
+			}
+			const ks = kss[i] as string;
+			waiting.push(i);
+			if (joined.has(ks)) continue;
+			const running = this.#inflight.get(ks);
+			if (running !== undefined) {
+				coalesced++;
+				joined.set(ks, running);
+			} else {
+				newKeys.push(keys[i] as K);
+				newKss.push(ks);
+				joined.set(ks, undefined as unknown as Load<V>);
+			}
+		}
+		this.#s.hits += hits;
+		this.#s.misses += waiting.length;
+		this.#s.coalesced += coalesced;
+		if (hits > 0 && channels.hit.hasSubscribers)
+			channels.hit.publish({ name: this.name, keys: hits });
+		if (waiting.length === 0) return out;
+		if (channels.miss.hasSubscribers)
+			channels.miss.publish({ name: this.name, keys: waiting.length });
+		if (coalesced > 0 && channels.coalesced.hasSubscribers)
+			channels.coalesced.publish({ name: this.name, keys: coalesced });
+		if (newKeys.length > 0) {
+			const loads = this.#startLoad(newKeys, newKss, cacheOk, options);
+			for (let j = 0; j < loads.length; j++)
+				joined.set(newKss[j] as string, loads[j] as Load<V>);
+		}
+		for (const i of waiting)
+			waitingLoads.push(joined.get(kss[i] as string) as Load<V>);
+		const values = await Promise.all(waitingLoads.map((l) => l.promise));
+		for (let j = 0; j < waiting.length; j++)
+			out[waiting[j] as number] = values[j];
+		return out;
+	}
+
+	/** Writes the storage, then invalidates (default) or writes through to the cache. */
+	async set(item: V, options?: SetOptions): Promise<void> {
+		const key = this.#keyOf(item);
+		await this.#write([key], [item], options, () =>
+			this.#storage.set(item, options),
+		);
+	}
+
+	/** Writes several items to the storage, then updates the cache as `set` does. */
+	async setMulti(items: readonly V[], options?: SetOptions): Promise<void> {
+		if (items.length === 0) return;
+		const keys = items.map((it) => this.#keyOf(it));
+		await this.#write(keys, items, options, () =>
+			this.#storage.setMulti(items, options),
+		);
+	}
+
+	/** Deletes from the storage, then invalidates the cache entry. */
+	async delete(key: K, options?: OperationOptions): Promise<void> {
+		await this.#write([key], undefined, options, () =>
+			this.#storage.delete(key, options),
+		);
+	}
+
+	/** Deletes several keys from the storage, then invalidates their cache entries. */
+	async deleteMulti(
+		keys: readonly K[],
+		options?: OperationOptions,
+	): Promise<void> {
+		if (keys.length === 0) return;
+		await this.#write(keys, undefined, options, () =>
+			this.#storage.deleteMulti(keys, options),
+		);
+	}
+
+	/** Flushes the storage, then the cache. */
+	async flush(options?: OperationOptions): Promise<void> {
+		try {
+			await this.#storage.flush(options);
+		} catch (err) {
+			this.#s.errors++;
+			throw err;
+		}
+		const pending: Promise<unknown>[] = [];
+		for (const load of this.#inflight.values()) {
+			load.invalidated = true;
+			if (load.filling) pending.push(load.filling);
+		}
+		this.#inflight.clear();
+		if (pending.length > 0) await Promise.allSettled(pending);
+		try {
+			await this.#cache.flush(options);
+		} catch (err) {
+			this.#cacheFailure("flush", err, false);
+			throw new InvalidationFailedError([], err);
+		}
+	}
+
+	#cacheFailure(op: string, err: unknown, mayThrow = true): void {
+		this.#s.errors++;
+		this.#s.cacheErrors++;
+		if (channels.cacheError.hasSubscribers)
+			channels.cacheError.publish({
+				name: this.name,
+				operation: op,
+				error: err,
+			});
+		if (mayThrow && this.#strict) throw new CacheFailedError(op, err);
+	}
+
+	#startLoad(
+		keys: K[],
+		kss: string[],
+		fill: boolean,
+		options: OperationOptions | undefined,
+	): Load<V>[] {
+		const loads: Load<V>[] = kss.map(() => ({
+			promise: undefined as unknown as Promise<V | undefined>,
+			invalidated: false,
+			filling: undefined,
+		}));
+		const batch = this.#load(keys, loads, fill, options);
+		for (let i = 0; i < loads.length; i++) {
+			const load = loads[i] as Load<V>;
+			const ks = kss[i] as string;
+			load.promise = batch.then((items) => items[i]);
+			this.#inflight.set(ks, load);
+			const clear = (): void => {
+				if (this.#inflight.get(ks) === load) this.#inflight.delete(ks);
+			};
+			load.promise.then(clear, clear);
+		}
+		return loads;
+	}
+
+	async #load(
+		keys: K[],
+		loads: Load<V>[],
+		fill: boolean,
+		options: OperationOptions | undefined,
+	): Promise<(V | undefined)[]> {
+		// Let #startLoad register the loads before anything can settle.
+		await undefined;
+		let items: (V | undefined)[];
+		try {
+			items =
+				keys.length === 1
+					? [await this.#storage.get(keys[0] as K, options)]
+					: await this.#storage.getMulti(keys, options);
+		} catch (err) {
+			this.#s.errors++;
+			throw err;
+		}
+		if (items.length !== keys.length) {
+			this.#s.errors++;
+			throw new BadResultError(
+				`storage getMulti returned ${items.length} slots for ${keys.length} keys`,
+			);
+		}
+		this.#s.loads += keys.length;
+		if (fill) await this.#fill(keys, items, loads);
+		return items;
+	}
+
+	async #fill(
+		keys: K[],
+		items: (V | undefined)[],
+		loads: Load<V>[],
+	): Promise<void> {
+		const found: V[] = [];
+		const negative: V[] = [];
+		const filling: Load<V>[] = [];
+		let skipped = 0;
+		for (let i = 0; i < keys.length; i++) {
+			const load = loads[i] as Load<V>;
+			// A write to this key completed while we were reading: our value may be older.
+			if (load.invalidated) {
+				skipped++;
+				continue;
+			}
+			const item = items[i];
+			if (item !== undefined) found.push(item);
+			else if (this.#neg !== undefined)
+				negative.push(this.#neg.toItem(keys[i] as K));
+			else continue;
+			filling.push(load);
+		}
+		this.#skip(skipped);
+		if (filling.length === 0) return;
+		const writes: Promise<void>[] = [];
+		if (found.length > 0)
+			writes.push(
+				this.#put(found, jitterTtl(this.#ttl, this.#jitter, this.#random)),
+			);
+		if (negative.length > 0)
+			writes.push(
+				this.#put(
+					negative,
+					jitterTtl(this.#neg?.ttl, this.#jitter, this.#random),
+				),
+			);
+		const done =
+			writes.length === 1 ? (writes[0] as Promise<void>) : Promise.all(writes);
+		for (const load of filling) load.filling = done;
+		try {
+			await done;
+		} catch (err) {
+			this.#cacheFailure("fill", err);
+		} finally {
+			for (const load of filling) load.filling = undefined;
+		}
+	}
+
+	async #put(items: V[], ttl: number | undefined): Promise<void> {
+		const options: SetOptions = ttl === undefined ? {} : { ttl };
+		if (this.#guarded !== undefined) {
+			const stored = await this.#guarded.addMulti(items, options);
+			let ok = 0;
+			for (const s of stored) if (s) ok++;
+			this.#s.fills += ok;
+			this.#skip(items.length - ok);
+		} else {
+			if (items.length === 1) await this.#cache.set(items[0] as V, options);
+			else await this.#cache.setMulti(items, options);
+			this.#s.fills += items.length;
+		}
+		if (channels.fill.hasSubscribers)
+			channels.fill.publish({ name: this.name, keys: items.length });
+	}
+
+	#skip(n: number): void {
+		if (n === 0) return;
+		this.#s.fillsSkipped += n;
+		if (channels.fillSkipped.hasSubscribers)
+			channels.fillSkipped.publish({ name: this.name, keys: n });
+	}
+
+	async #write(
+		keys: readonly K[],
+		items: readonly V[] | undefined,
+		options: SetOptions | undefined,
+		write: () => Promise<void>,
+	): Promise<void> {
+		const kss = keys.map((k) => this.#ks(k));
+		try {
+			await write();
+		} catch (err) {
+			this.#s.errors++;
+			// The write may have been applied (a timeout after commit, a partial multi-op):
+			// invalidate anyway, best effort, and report the storage's error.
+			await this.#invalidate(keys, kss).catch(() => {});
+			throw err;
+		}
+		if (items !== undefined && this.#writeThrough) {
+			const pending = this.#markInvalidated(kss);
+			if (pending.length > 0) await Promise.allSettled(pending);
+			try {
+				const ttl = jitterTtl(
+					options?.ttl ?? this.#ttl,
+					this.#jitter,
+					this.#random,
+				);
+				const o: SetOptions = ttl === undefined ? {} : { ttl };
+				if (items.length === 1) await this.#cache.set(items[0] as V, o);
+				else await this.#cache.setMulti(items, o);
+				return;
+			} catch (err) {
+				this.#cacheFailure("set", err, false);
+				// Fall through: remove what may now be stale.
+			}
+		}
+		await this.#invalidate(keys, kss);
+	}
+
+	#markInvalidated(kss: readonly string[]): Promise<unknown>[] {
+		const pending: Promise<unknown>[] = [];
+		for (const ks of kss) {
+			const load = this.#inflight.get(ks);
+			if (load === undefined) continue;
+			load.invalidated = true;
+			this.#inflight.delete(ks);
+			if (load.filling) pending.push(load.filling);
+		}
+		return pending;
+	}
+
+	async #invalidate(keys: readonly K[], kss: readonly string[]): Promise<void> {
+		const pending = this.#markInvalidated(kss);
+		// A fill already sent for a racing load must land before our delete, not after it.
+		if (pending.length > 0) await Promise.allSettled(pending);
+		try {
+			if (this.#guarded !== undefined)
+				await this.#guarded.invalidateMulti(keys, this.#tombstoneTtl);
+			else if (keys.length === 1) await this.#cache.delete(keys[0] as K);
+			else await this.#cache.deleteMulti(keys);
+		} catch (err) {
+			this.#cacheFailure("invalidate", err, false);
+			throw new InvalidationFailedError(keys, err);
+		}
+		this.#s.invalidations += keys.length;
+		if (channels.invalidate.hasSubscribers)
+			channels.invalidate.publish({ name: this.name, keys: keys.length });
+	}
+}
