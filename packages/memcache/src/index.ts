@@ -1,1 +1,55 @@
-export {};
+export {
+	AbortError,
+	ClientClosedError,
+	ConnectionError,
+	InvalidArgumentError,
+	InvalidKeyError,
+	InvalidValueError,
+	MemcacheError,
+	MemcacheErrorCode,
+	MemcacheStatusError,
+	NotSupportedError,
+	ProtocolError,
+	ServerErrorReply,
+	ShardOutOfRangeError,
+	TimeoutError,
+	UnmappedKeyError,
+} from "./errors.js";
+export type {
+	ConnectionPoolLike,
+	PooledConnection,
+} from "./internal/transports.js";
+export {
+	DEFAULT_RAW_CLIENT_OPTIONS,
+	type RawClientOptions,
+} from "./options.js";
+export { RawAsciiClient } from "./raw-ascii-client.js";
+export { RawBinaryClient } from "./raw-binary-client.js";
+export {
+	newCountErrorResponse,
+	newCountResponse,
+	newErrorResponse,
+	newGetErrorResponse,
+	newGetResponse,
+	newMutateErrorResponse,
+	newMutateResponse,
+	newResponse,
+	newStatErrorResponse,
+	newStatResponse,
+	newStatusCodeError,
+	newVersionErrorResponse,
+	newVersionResponse,
+} from "./responses.js";
+export { LATENCY_BUCKETS_MS, type ShardStats } from "./stats.js";
+export { ResponseStatus, statusMessage } from "./status.js";
+export type {
+	Client,
+	CountResponse,
+	GetResponse,
+	Item,
+	MutateResponse,
+	RequestOptions,
+	Response,
+	StatResponse,
+	VersionResponse,
+} from "./types.js";

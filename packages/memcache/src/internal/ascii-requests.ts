@@ -1,0 +1,311 @@
+// Request objects of the text protocol. godropbox: memcache/raw_ascii_client.go.
+import { type MemcacheError, ServerErrorReply } from "../errors.js";
+import {
+	newCountErrorResponse,
+	newCountResponse,
+	newGetErrorResponse,
+	newGetResponse,
+	newMutateErrorResponse,
+	newMutateResponse,
+} from "../responses.js";
+import { ResponseStatus } from "../status.js";
+import type { CountResponse, GetResponse, MutateResponse } from "../types.js";
+import {
+	encodeCounter,
+	encodeDelete,
+	encodeFlush,
+	encodeGets,
+	encodeStats,
+	encodeStore,
+	encodeVerbosity,
+	encodeVersion,
+	isErrorLine,
+	lineEnd,
+	lineIs,
+	parseU64,
+	parseValueLine,
+} from "./ascii-codec.js";
+import { PendingRequest } from "./request.js";
+import { ProtocolViolation } from "./violation.js";
+import type { Writer } from "./writer.js";
+
+/** `gets k1 k2 …`: VALUE blocks in any order, then END; keys without a block are misses. */
+export class AsciiGets extends PendingRequest<GetResponse[]> {
+	readonly #results: (GetResponse | undefined)[];
+	readonly #index: Map<string, number> | undefined;
+	constructor(
+		readonly keys: readonly string[],
+		readonly keyLengths: readonly number[],
+	) {
+		super();
+		this.#results = new Array<GetResponse | undefined>(keys.length);
+		if (keys.length > 1) {
+			this.#index = new Map();
+			for (let i = 0; i < keys.length; i++)
+				this.#index.set(keys[i] as string, i);
+		}
+	}
+	write(w: Writer): number {
+		encodeGets(w, this.keys, this.keyLengths);
+		return 0;
+	}
+	parse(buf: Buffer, off: number): number {
+		const e = lineEnd(buf, off);
+		if (e < 0) return 0;
+		if (lineIs(buf, off, e, "END")) {
+			const keys = this.keys;
+			for (let i = 0; i < keys.length; i++)
+				if (this.#results[i] === undefined)
+					this.#results[i] = newGetResponse(
+						keys[i] as string,
+						ResponseStatus.KeyNotFound,
+					);
+			this.finish(this.#results as GetResponse[]);
+			return e + 2 - off;
+		}
+		const v = parseValueLine(buf, off, e);
+		const need = e + 2 - off + v.bytes + 2;
+		if (buf.length - off < need) return -need;
+		const idx =
+			this.#index === undefined
+				? v.key === this.keys[0]
+					? 0
+					: -1
+				: (this.#index.get(v.key) ?? -1);
+		if (idx < 0 || this.#results[idx] !== undefined)
+			throw new ProtocolViolation(
+				`Unexpected key in VALUE line: ${JSON.stringify(v.key)}`,
+			);
+		const start = e + 2;
+		const end = start + v.bytes;
+		if (buf[end] !== 0x0d || buf[end + 1] !== 0x0a)
+			throw new ProtocolViolation("Data block not terminated by CRLF");
+		const value = Buffer.allocUnsafe(v.bytes);
+		buf.copy(value, 0, start, end);
+		this.#results[idx] = newGetResponse(v.key, 0, v.flags, value, v.cas);
+		return need;
+	}
+	fail(error: MemcacheError): void {
+		for (let i = 0; i < this.keys.length; i++)
+			if (this.#results[i] === undefined)
+				this.#results[i] = newGetErrorResponse(this.keys[i] as string, error);
+		this.finish(this.#results as GetResponse[]);
+	}
+}
+
+/** One command in an {@link AsciiMutateBatch}. */
+export interface AsciiMutation {
+	/** set, add, replace, append, prepend, cas, or delete. */
+	readonly cmd: string;
+	readonly key: string;
+	readonly keyLength: number;
+	readonly value?: Uint8Array | undefined;
+	readonly flags?: number | undefined;
+	readonly expiration?: number | undefined;
+	readonly cas?: bigint | undefined;
+}
+
+function storeStatus(
+	buf: Buffer,
+	off: number,
+	end: number,
+	isDelete: boolean,
+): number {
+	if (isDelete) {
+		if (lineIs(buf, off, end, "DELETED")) return ResponseStatus.NoError;
+	} else {
+		if (lineIs(buf, off, end, "STORED")) return ResponseStatus.NoError;
+		if (lineIs(buf, off, end, "NOT_STORED"))
+			return ResponseStatus.ItemNotStored;
+		if (lineIs(buf, off, end, "EXISTS")) return ResponseStatus.KeyExists;
+	}
+	if (lineIs(buf, off, end, "NOT_FOUND")) return ResponseStatus.KeyNotFound;
+	return -1;
+}
+
+/** Pipelined store/delete commands, one reply line each, matched by position. */
+export class AsciiMutateBatch extends PendingRequest<MutateResponse[]> {
+	readonly #results: MutateResponse[] = [];
+	constructor(
+		readonly ops: readonly AsciiMutation[],
+		readonly address: string,
+	) {
+		super();
+	}
+	write(w: Writer): number {
+		for (const op of this.ops) {
+			if (op.cmd === "delete") encodeDelete(w, op.key, op.keyLength);
+			else
+				encodeStore(
+					w,
+					op.cmd,
+					op.key,
+					op.keyLength,
+					op.flags ?? 0,
+					op.expiration ?? 0,
+					op.value as Uint8Array,
+					op.cas ?? 0n,
+				);
+		}
+		return 0;
+	}
+	parse(buf: Buffer, off: number): number {
+		const e = lineEnd(buf, off);
+		if (e < 0) return 0;
+		const op = this.ops[this.#results.length] as AsciiMutation;
+		const status = storeStatus(buf, off, e, op.cmd === "delete");
+		if (status >= 0) this.#results.push(newMutateResponse(op.key, status));
+		else {
+			const line = buf.toString("latin1", off, e);
+			if (!isErrorLine(line))
+				throw new ProtocolViolation(
+					`Unexpected reply to ${op.cmd}: ${JSON.stringify(line)}`,
+				);
+			this.#results.push(
+				newMutateErrorResponse(
+					op.key,
+					new ServerErrorReply(line, this.address),
+				),
+			);
+		}
+		if (this.#results.length === this.ops.length) this.finish(this.#results);
+		return e + 2 - off;
+	}
+	fail(error: MemcacheError): void {
+		for (let i = this.#results.length; i < this.ops.length; i++)
+			this.#results.push(
+				newMutateErrorResponse((this.ops[i] as AsciiMutation).key, error),
+			);
+		this.finish(this.#results);
+	}
+}
+
+/** `incr` / `decr`: a decimal line, NOT_FOUND, or an error line. */
+export class AsciiCounter extends PendingRequest<CountResponse> {
+	constructor(
+		readonly cmd: "incr" | "decr",
+		readonly key: string,
+		readonly keyLength: number,
+		readonly delta: bigint,
+		readonly address: string,
+	) {
+		super();
+	}
+	write(w: Writer): number {
+		encodeCounter(w, this.cmd, this.key, this.keyLength, this.delta);
+		return 0;
+	}
+	parse(buf: Buffer, off: number): number {
+		const e = lineEnd(buf, off);
+		if (e < 0) return 0;
+		const line = buf.toString("latin1", off, e);
+		if (line === "NOT_FOUND")
+			this.finish(newCountResponse(this.key, ResponseStatus.KeyNotFound));
+		else if (isErrorLine(line))
+			this.finish(
+				newCountErrorResponse(
+					this.key,
+					new ServerErrorReply(line, this.address),
+				),
+			);
+		else {
+			// memcached pads a shortened counter with spaces in storage, not in this reply; trim anyway.
+			const n = parseU64(line.trimEnd());
+			if (n < 0n)
+				throw new ProtocolViolation(
+					`Unexpected reply to ${this.cmd}: ${JSON.stringify(line)}`,
+				);
+			this.finish(newCountResponse(this.key, 0, n));
+		}
+		return e + 2 - off;
+	}
+	fail(error: MemcacheError): void {
+		this.finish(newCountErrorResponse(this.key, error));
+	}
+}
+
+/** flush_all / verbosity (`OK`) and version (`VERSION x`). */
+export class AsciiSimple extends PendingRequest<
+	{ status: number; text: string } | MemcacheError
+> {
+	constructor(
+		readonly cmd: "flush_all" | "verbosity" | "version",
+		readonly arg: number,
+		readonly address: string,
+	) {
+		super();
+	}
+	write(w: Writer): number {
+		if (this.cmd === "flush_all") encodeFlush(w, this.arg);
+		else if (this.cmd === "verbosity") encodeVerbosity(w, this.arg);
+		else encodeVersion(w);
+		return 0;
+	}
+	parse(buf: Buffer, off: number): number {
+		const e = lineEnd(buf, off);
+		if (e < 0) return 0;
+		const line = buf.toString("latin1", off, e);
+		if (this.cmd === "version" ? line.startsWith("VERSION ") : line === "OK")
+			this.finish({
+				status: 0,
+				text: this.cmd === "version" ? line.slice(8) : "",
+			});
+		else if (isErrorLine(line))
+			this.finish(new ServerErrorReply(line, this.address));
+		else
+			throw new ProtocolViolation(
+				`Unexpected reply to ${this.cmd}: ${JSON.stringify(line)}`,
+			);
+		return e + 2 - off;
+	}
+	fail(error: MemcacheError): void {
+		this.finish(error);
+	}
+}
+
+/** `stats`: `STAT <name> <value>` lines, then END. */
+export class AsciiStats extends PendingRequest<{
+	status: number;
+	entries: Map<string, string>;
+	error?: MemcacheError;
+}> {
+	readonly #entries = new Map<string, string>();
+	constructor(readonly address: string) {
+		super();
+	}
+	write(w: Writer): number {
+		encodeStats(w);
+		return 0;
+	}
+	parse(buf: Buffer, off: number): number {
+		const e = lineEnd(buf, off);
+		if (e < 0) return 0;
+		const line = buf.toString("latin1", off, e);
+		if (line === "END") this.finish({ status: 0, entries: this.#entries });
+		else if (line.startsWith("STAT ")) {
+			const sp = line.indexOf(" ", 5);
+			if (sp < 0)
+				throw new ProtocolViolation(
+					`Malformed STAT line: ${JSON.stringify(line)}`,
+				);
+			this.#entries.set(line.slice(5, sp), line.slice(sp + 1));
+		} else if (isErrorLine(line))
+			this.finish({
+				status: ResponseStatus.ClientError,
+				entries: this.#entries,
+				error: new ServerErrorReply(line, this.address),
+			});
+		else
+			throw new ProtocolViolation(
+				`Unexpected line in stats: ${JSON.stringify(line)}`,
+			);
+		return e + 2 - off;
+	}
+	fail(error: MemcacheError): void {
+		this.finish({
+			status: ResponseStatus.ClientError,
+			entries: this.#entries,
+			error,
+		});
+	}
+}
