@@ -1,0 +1,232 @@
+import { describe, HASH2_ERROR_CODES, typeError } from "./errors.js";
+import {
+	MAX_CONSISTENT_HASH_SHARDS,
+	MAX_UINT64,
+	throwKey,
+	throwNumShards,
+	throwUint32,
+} from "./internal/validate.js";
+import { FNV_OUT, fnv1a64Halves } from "./key-hash.js";
+import type { ShardFunction } from "./shard-function.js";
+
+/**
+ * The godropbox algorithm on a key already folded to 32 bits; `numShards` already validated.
+ * godropbox: hash2/consistent_hash.go `ConsistentHash`.
+ *
+ * Each round runs the seed-12345 murmur mixer (`mix32`, inlined here for speed) once and
+ * gives its low 16 bits to shard 2i and its high 16 bits to shard 2i+1; a shard's position is
+ * `half mod (65535 − shard)` and the smallest position wins (ties keep the lower shard).
+ *
+ * Speed-up, bit-exact: for shard ids ≤ 32767 the modulus m = 65535 − shard is ≥ 32768, and a
+ * 16-bit half is < 2m, so `half mod m` is `half ≥ m ? half − m : half` — no division. Shards
+ * 32768..65534 use `%`. The early return when a position is 0 is godropbox's own.
+ */
+function consistentHashCore(folded: number, numShards: number): number {
+	if (numShards < 2) return 0;
+	let h = folded | 0;
+	let best = 0;
+	let minPos = 65535;
+	const pairs = numShards >>> 1;
+	const fastPairs = Math.min(pairs, 16384);
+	let shard = 0;
+	for (let i = 0; i < fastPairs; i++) {
+		// mix32(h), inlined (see internal/mix32.ts for the commented version)
+		let k = Math.imul(h, 0xcc9e2d51);
+		k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+		h = 12345 ^ k;
+		h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) ^ 4;
+		h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+		h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+		h ^= h >>> 16;
+
+		let m = 65535 - shard;
+		let pos = h & 0xffff;
+		if (pos >= m) pos -= m;
+		if (pos < minPos) {
+			best = shard;
+			if (pos === 0) return best;
+			minPos = pos;
+		}
+		m -= 1;
+		pos = h >>> 16;
+		if (pos >= m) pos -= m;
+		if (pos < minPos) {
+			best = shard + 1;
+			if (pos === 0) return best;
+			minPos = pos;
+		}
+		shard += 2;
+	}
+	for (let i = fastPairs; i < pairs; i++) {
+		let k = Math.imul(h, 0xcc9e2d51);
+		k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+		h = 12345 ^ k;
+		h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) ^ 4;
+		h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+		h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+		h ^= h >>> 16;
+
+		let pos = (h & 0xffff) % (65535 - shard);
+		if (pos < minPos) {
+			best = shard;
+			if (pos === 0) return best;
+			minPos = pos;
+		}
+		pos = (h >>> 16) % (65534 - shard);
+		if (pos < minPos) {
+			best = shard + 1;
+			if (pos === 0) return best;
+			minPos = pos;
+		}
+		shard += 2;
+	}
+	if ((numShards & 1) === 1) {
+		let k = Math.imul(h, 0xcc9e2d51);
+		k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+		h = 12345 ^ k;
+		h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) ^ 4;
+		h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+		h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+		h ^= h >>> 16;
+		if ((h & 0xffff) % (65535 - shard) < minPos) best = shard;
+	}
+	return best;
+}
+
+/**
+ * godropbox's `ConsistentHash`, bit-exact: maps a uint64 key to a shard in `[0, numShards)`.
+ *
+ * Consistent: growing the shard count from n to n + 1 either keeps a key's shard or moves the
+ * key to the new shard n, so about 1/(n+1) of the keys move. The 64-bit key is first folded to
+ * 32 bits (`high32 XOR low32`), so keys with equal folds always share a shard; and the
+ * distribution leans away from low shard ids at large n (see the README's "Known properties").
+ *
+ * Hot paths should call {@link consistentHashHiLo} or {@link consistentHashFolded}: splitting a
+ * `bigint` costs more than the hash itself at small shard counts.
+ *
+ * @param key - a `bigint` in `0..2^64−1`, or a `number` that is a non-negative safe integer
+ * @param numShards - an integer in `0..65535` (Go's `uint16`); 0 and 1 give 0
+ * @returns the shard index
+ * @throws RangeError `ERR_HASH2_INVALID_KEY` for a negative key, a key ≥ 2^64, or a `number`
+ *   that is not a safe integer; TypeError `ERR_HASH2_INVALID_KEY` for any other type
+ * @throws RangeError `ERR_HASH2_INVALID_NUM_SHARDS` when `numShards` is not an integer in
+ *   `0..65535` (Go would silently truncate a larger int to uint16; we refuse);
+ *   TypeError with the same code when it is not a number
+ * @example
+ * ```ts
+ * consistentHash(0n, 5); // 4, as godropbox's own unit test expects
+ * consistentHash(18446744073709551615n, 1000); // 778
+ * ```
+ */
+export function consistentHash(
+	key: bigint | number,
+	numShards: number,
+): number {
+	if (typeof numShards !== "number" || (numShards & 0xffff) !== numShards) {
+		throwNumShards(numShards, MAX_CONSISTENT_HASH_SHARDS);
+	}
+	let folded: number;
+	if (typeof key === "number") {
+		if (!(key >= 0 && Number.isSafeInteger(key))) throwKey(key);
+		const lo = key >>> 0;
+		folded = (((key - lo) / 4294967296) ^ lo) >>> 0;
+	} else {
+		if (typeof key !== "bigint" || key < 0n || key > MAX_UINT64) throwKey(key);
+		folded = (Number(BigInt.asUintN(32, key)) ^ Number(key >> 32n)) >>> 0;
+	}
+	return consistentHashCore(folded, numShards);
+}
+
+/**
+ * {@link consistentHash} with the 64-bit key given as two uint32 halves — the hot-path entry.
+ *
+ * `consistentHashHiLo(hi, lo, n) === consistentHash((BigInt(hi) << 32n) | BigInt(lo), n)`.
+ * No bigint work and no allocation. To shard string keys, hash them to 64 bits first; the
+ * package's documented choice is FNV-1a 64 over UTF-8 ({@link hashKey64}), and
+ * {@link consistentHashShardFunction} does it all in one call.
+ *
+ * @param hi - the key's high 32 bits, an integer in `0..2^32−1`
+ * @param lo - the key's low 32 bits, an integer in `0..2^32−1`
+ * @param numShards - an integer in `0..65535`; 0 and 1 give 0
+ * @returns the shard index in `[0, numShards)`
+ * @throws RangeError / TypeError `ERR_HASH2_INVALID_UINT32` when `hi` or `lo` is not a uint32
+ * @throws RangeError / TypeError `ERR_HASH2_INVALID_NUM_SHARDS` as {@link consistentHash}
+ * @example
+ * ```ts
+ * consistentHashHiLo(0xffffffff, 0xffffffff, 1000); // 778, same as consistentHash(2n ** 64n - 1n, 1000)
+ * ```
+ */
+export function consistentHashHiLo(
+	hi: number,
+	lo: number,
+	numShards: number,
+): number {
+	if (typeof numShards !== "number" || (numShards & 0xffff) !== numShards) {
+		throwNumShards(numShards, MAX_CONSISTENT_HASH_SHARDS);
+	}
+	if (typeof hi !== "number" || hi >>> 0 !== hi) throwUint32("hi", hi);
+	if (typeof lo !== "number" || lo >>> 0 !== lo) throwUint32("lo", lo);
+	return consistentHashCore((hi ^ lo) >>> 0, numShards);
+}
+
+/**
+ * {@link consistentHash} on a key already folded to 32 bits (`(hi ^ lo) >>> 0`), which is all
+ * godropbox's algorithm ever reads of the key.
+ *
+ * @param folded - `(high32 XOR low32) >>> 0` of the 64-bit key, an integer in `0..2^32−1`
+ * @param numShards - an integer in `0..65535`; 0 and 1 give 0
+ * @returns the shard index in `[0, numShards)`
+ * @throws RangeError / TypeError `ERR_HASH2_INVALID_UINT32` when `folded` is not a uint32
+ * @throws RangeError / TypeError `ERR_HASH2_INVALID_NUM_SHARDS` as {@link consistentHash}
+ */
+export function consistentHashFolded(
+	folded: number,
+	numShards: number,
+): number {
+	if (typeof numShards !== "number" || (numShards & 0xffff) !== numShards) {
+		throwNumShards(numShards, MAX_CONSISTENT_HASH_SHARDS);
+	}
+	if (typeof folded !== "number" || folded >>> 0 !== folded)
+		throwUint32("folded", folded);
+	return consistentHashCore(folded, numShards);
+}
+
+/**
+ * The ready-made godropbox {@link ShardFunction}: `consistentHash(hashKey64(key), numShards)`,
+ * i.e. FNV-1a 64 of the key's UTF-8 bytes fed to godropbox's consistent hash.
+ *
+ * A Go service running godropbox's `ConsistentHash(fnv1a64(key), n)` (with `hash/fnv`'s
+ * `New64a`) picks the same shard. Allocation-free for ASCII keys.
+ *
+ * @param key - the cache key
+ * @param numShards - an integer in `0..65535`; 0 and 1 give 0
+ * @returns the shard index in `[0, numShards)`
+ * @throws TypeError `ERR_HASH2_INVALID_KEY` when `key` is not a string
+ * @throws RangeError / TypeError `ERR_HASH2_INVALID_NUM_SHARDS` as {@link consistentHash}
+ * @example
+ * ```ts
+ * const shard = consistentHashShardFunction("user:42", 10);
+ * ```
+ */
+export const consistentHashShardFunction: ShardFunction = (
+	key: string,
+	numShards: number,
+): number => {
+	if (typeof numShards !== "number" || (numShards & 0xffff) !== numShards) {
+		throwNumShards(numShards, MAX_CONSISTENT_HASH_SHARDS);
+	}
+	if (typeof key !== "string") {
+		throw typeError(
+			HASH2_ERROR_CODES.INVALID_KEY,
+			`key must be a string, got ${describe(key)}`,
+		);
+	}
+	if (numShards < 2) return 0;
+	fnv1a64Halves(key);
+	return consistentHashCore(
+		((FNV_OUT[0] as number) ^ (FNV_OUT[1] as number)) >>> 0,
+		numShards,
+	);
+};
+
+export { MAX_CONSISTENT_HASH_SHARDS };
