@@ -1,1 +1,118 @@
-export {};
+export {
+	Alias,
+	type AnyColumn,
+	boolColumn,
+	bytesColumn,
+	Column,
+	type ColumnInput,
+	dateTimeColumn,
+	doubleColumn,
+	intColumn,
+	LookupColumn,
+	NotNullable,
+	Nullable,
+	type Projection,
+	strColumn,
+	UTF8,
+	UTF8Binary,
+	UTF8CaseInsensitive,
+	UTF8CaseSensitive,
+} from "./column.js";
+export type {
+	CompiledQuery,
+	Dialect,
+	QueryParam,
+	ToQueryOptions,
+} from "./dialect.js";
+export {
+	SqlBuilderError,
+	SqlBuilderErrorCode,
+	type SqlBuilderErrorOptions,
+} from "./errors.js";
+export {
+	type ExecuteOptions,
+	execute,
+	executeMysql2,
+	type KnexLike,
+	type KnexRawLike,
+	knexDialect,
+	type Mysql2Like,
+	type WriteResult,
+} from "./execute.js";
+export {
+	BoolExpression,
+	type ColumnKind,
+	Expression,
+	type KindValueMap,
+	OrderBy,
+	type OrderByClause,
+} from "./expression.js";
+export {
+	add,
+	alias,
+	and,
+	asc,
+	bitAnd,
+	bitOr,
+	bitXor,
+	caseWhen,
+	columnValue,
+	count,
+	desc,
+	div,
+	eq,
+	eqL,
+	escapeForLike,
+	gt,
+	gte,
+	gteL,
+	gtL,
+	ifExpr,
+	inList,
+	interval,
+	type LiteralType,
+	like,
+	likeL,
+	literal,
+	lt,
+	lte,
+	lteL,
+	ltL,
+	minus,
+	mul,
+	neq,
+	neqL,
+	not,
+	or,
+	plus,
+	regexp,
+	regexpL,
+	sqlFunc,
+	sub,
+	tuple,
+} from "./functions.js";
+export { DeleteStatement } from "./statements/delete.js";
+export { type InsertRow, InsertStatement } from "./statements/insert.js";
+export {
+	GtidNextStatement,
+	LockStatement,
+	newGtidNextStatement,
+	newLockStatement,
+	newUnlockStatement,
+	UnlockStatement,
+} from "./statements/lock.js";
+export { type RowOf, SelectStatement } from "./statements/select.js";
+export { Statement } from "./statements/statement.js";
+export { UnionStatement, union, unionAll } from "./statements/union.js";
+export { UpdateStatement } from "./statements/update.js";
+export {
+	type ColumnsOf,
+	innerJoinOn,
+	Join,
+	type JoinType,
+	leftJoinOn,
+	newTable,
+	type ReadableTable,
+	rightJoinOn,
+	Table,
+} from "./table.js";
