@@ -1,3 +1,4 @@
+export { type CreateClientOptions, createClient } from "./create-client.js";
 export {
 	AbortError,
 	ClientClosedError,
@@ -40,6 +41,17 @@ export {
 	newVersionErrorResponse,
 	newVersionResponse,
 } from "./responses.js";
+export {
+	BaseShardManager,
+	type ShardLookup,
+	type ShardManager,
+	type ShardManagerOptions,
+	type ShardMapping,
+	ShardState,
+	type ShardStateEntry,
+	StaticShardManager,
+} from "./shard-manager.js";
+export { ShardedClient, type ShardedClientOptions } from "./sharded-client.js";
 export { LATENCY_BUCKETS_MS, type ShardStats } from "./stats.js";
 export { ResponseStatus, statusMessage } from "./status.js";
 export type {

@@ -1,0 +1,42 @@
+import type { ShardFunction } from "@godropbox-ts/hash2";
+import { InvalidArgumentError } from "./errors.js";
+import type { ConnectionPoolLike } from "./internal/transports.js";
+import { StaticShardManager } from "./shard-manager.js";
+import { ShardedClient, type ShardedClientOptions } from "./sharded-client.js";
+
+/** Options of {@link createClient}. */
+export interface CreateClientOptions
+	extends Omit<ShardedClientOptions, "closeManager"> {
+	/** `"host:port"` of each shard, in shard id order. */
+	readonly servers: readonly string[];
+	/**
+	 * Key → shard id. Default: hash2's `consistentHashShardFunction` — godropbox's consistent
+	 * hash over FNV-1a 64 of the key's UTF-8 bytes.
+	 */
+	readonly shardFunction?: ShardFunction | undefined;
+	/** A net2 pool for the shard addresses (not closed by the client). Default: an internal one. */
+	readonly pool?: ConnectionPoolLike | undefined;
+}
+
+/**
+ * The common case: a {@link ShardedClient} over a {@link StaticShardManager} of `servers`, all
+ * ACTIVE. `close()` also closes the manager (and the pool it created).
+ *
+ * @example
+ * ```ts
+ * await using client = createClient({ servers: ["127.0.0.1:11211"], protocol: "binary" });
+ * await client.set({ key: "greeting", value: Buffer.from("hello") });
+ * (await client.get("greeting")).value?.toString(); // "hello"
+ * ```
+ * @throws {@link InvalidArgumentError} (ERR_MEMCACHE_INVALID_ARGUMENT) on bad options
+ */
+export function createClient(options: CreateClientOptions): ShardedClient {
+	if (options === null || typeof options !== "object")
+		throw new InvalidArgumentError("createClient: options must be an object");
+	const { servers, shardFunction, pool, ...rest } = options;
+	const manager = new StaticShardManager(servers, shardFunction, {
+		pool,
+		connectTimeout: options.connectTimeout,
+	});
+	return new ShardedClient(manager, { ...rest, closeManager: true });
+}
