@@ -286,7 +286,9 @@ export class BaseShardManager implements ShardManager {
 
 	getAllShards(): Map<number, string> {
 		const out = new Map<number, string>();
-		this.#states.forEach((s, i) => out.set(i, s.address));
+		this.#states.forEach((s, i) => {
+			out.set(i, s.address);
+		});
 		return out;
 	}
 

@@ -302,9 +302,9 @@ export class ShardedClient implements Client {
 		const work: Promise<void>[] = [];
 		for (const m of groups.values()) {
 			if (m.shardId === -1) {
-				m.keys.forEach((k, i) =>
-					byKey.set(k, newGetErrorResponse(k, m.errors[i] as MemcacheError)),
-				);
+				m.keys.forEach((k, i) => {
+					byKey.set(k, newGetErrorResponse(k, m.errors[i] as MemcacheError));
+				});
 			} else if (!m.serve) {
 				this.#skip(m.shardId, m.keys.length);
 				for (const k of m.keys)

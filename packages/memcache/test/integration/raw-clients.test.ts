@@ -77,7 +77,9 @@ describe.skipIf(!ok).each([
 		await client.setMulti(keys.map((k) => ({ key: k, value: b(`v-${k}`) })));
 		const before = client.stats().requests;
 		const rs = await Promise.all(keys.map((k) => client.get(k)));
-		rs.forEach((r, i) => expect(r.value?.toString()).toBe(`v-${keys[i]}`));
+		rs.forEach((r, i) => {
+			expect(r.value?.toString()).toBe(`v-${keys[i]}`);
+		});
 		expect(client.stats().requests - before).toBeLessThan(10);
 	});
 
