@@ -1,0 +1,104 @@
+import type { Socket } from "node:net";
+import type { PooledConnection } from "./pooled-connection.js";
+
+/** What a slot tells its address pool. */
+export interface SlotOwner {
+	/** The slot's socket closed, errored or was destroyed; `wasIdle` if it sat in the idle set. */
+	slotDied(slot: Slot, reason: string, wasIdle: boolean): void;
+}
+
+/**
+ * The resource generic-pool holds for one address: a live socket, or (a "failed slot") the
+ * error of a dial that failed. generic-pool retries forever when `factory.create` rejects
+ * (coopernurse/node-pool issues 175 and 183), so our create never rejects: it resolves with a
+ * failed slot, which the waiter that receives it turns into a rejected `get`.
+ */
+export class Slot {
+	readonly owner: SlotOwner;
+	readonly socket: Socket | null;
+	/** The dial error of a failed slot; undefined for a live one. */
+	readonly error: unknown;
+	/** Failed slots: sequence number at failure, compared with the `get` that receives it. */
+	readonly seq: number;
+	alive: boolean;
+	/** Counted in the owner's idle set (alive, released, not yet handed out again). */
+	idle = false;
+	idleSince = 0;
+	/** Times handed out. */
+	uses = 0;
+	/** The connection currently borrowing this slot. */
+	loan: PooledConnection | null = null;
+
+	constructor(
+		owner: SlotOwner,
+		socket: Socket | null,
+		error: unknown,
+		seq: number,
+	) {
+		this.owner = owner;
+		this.socket = socket;
+		this.error = error;
+		this.seq = seq;
+		this.alive = socket !== null;
+		if (socket !== null) {
+			// Permanent listeners: a background failure never becomes an unhandled 'error'.
+			socket.on("error", this.#onError);
+			socket.on("close", this.#onClose);
+		}
+	}
+
+	#onError = (): void => {
+		this.#die("error");
+	};
+
+	#onClose = (): void => {
+		this.#die("closed");
+	};
+
+	/** An idle socket became readable: unexpected bytes or end of stream. Either way unusable. */
+	#onIdleReadable = (): void => {
+		this.kill(
+			this.socket !== null && this.socket.readableLength > 0
+				? "unexpected-data"
+				: "closed-by-peer",
+		);
+	};
+
+	#die(reason: string): void {
+		if (!this.alive) return;
+		this.alive = false;
+		const wasIdle = this.idle;
+		if (wasIdle) {
+			this.idle = false;
+			this.socket?.removeListener("readable", this.#onIdleReadable);
+		}
+		this.owner.slotDied(this, reason, wasIdle);
+	}
+
+	/** Marks dead and destroys the socket. Idempotent. */
+	kill(reason: string): void {
+		this.#die(reason);
+		if (this.socket !== null && !this.socket.destroyed) this.socket.destroy();
+	}
+
+	/**
+	 * Parks the socket: unref it (an idle pool does not keep the process alive) and watch it
+	 * (a 'readable' listener keeps it reading, so a peer close or stray bytes are seen now,
+	 * not by the next borrower).
+	 */
+	enterIdle(now: number): void {
+		const socket = this.socket as Socket;
+		this.idle = true;
+		this.idleSince = now;
+		socket.unref();
+		socket.on("readable", this.#onIdleReadable);
+	}
+
+	/** Un-parks for a borrower. Removing the last 'readable' listener restores flowing=null. */
+	leaveIdle(): void {
+		const socket = this.socket as Socket;
+		this.idle = false;
+		socket.removeListener("readable", this.#onIdleReadable);
+		socket.ref();
+	}
+}
