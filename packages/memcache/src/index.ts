@@ -20,6 +20,7 @@ export type {
 	ConnectionPoolLike,
 	PooledConnection,
 } from "./internal/transports.js";
+export { MockClient, type MockClientOptions } from "./mock-client.js";
 export {
 	DEFAULT_RAW_CLIENT_OPTIONS,
 	type RawClientOptions,
