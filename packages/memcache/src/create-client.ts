@@ -36,7 +36,10 @@ export function createClient(options: CreateClientOptions): ShardedClient {
 	const { servers, shardFunction, pool, ...rest } = options;
 	const manager = new StaticShardManager(servers, shardFunction, {
 		pool,
-		connectTimeout: options.connectTimeout,
+		connectionOptions:
+			options.connectTimeout !== undefined
+				? { connectTimeout: options.connectTimeout }
+				: undefined,
 	});
 	return new ShardedClient(manager, { ...rest, closeManager: true });
 }

@@ -1,5 +1,9 @@
 import type { ShardFunction } from "@godropbox-ts/hash2";
 import {
+	type ConnectionOptions,
+	MultiConnectionPool,
+} from "@godropbox-ts/net2";
+import {
 	InvalidArgumentError,
 	type MemcacheError,
 	ShardOutOfRangeError,
@@ -7,7 +11,6 @@ import {
 } from "./errors.js";
 import { defaultShardFunction } from "./internal/default-shard-function.js";
 import { channels } from "./internal/diagnostics.js";
-import { DialPool } from "./internal/dial-pool.js";
 import type { ConnectionPoolLike } from "./internal/transports.js";
 import { parseAddress } from "./internal/transports.js";
 import type { Item } from "./types.js";
@@ -99,12 +102,12 @@ export interface ShardManager {
 /** Options of {@link BaseShardManager}. */
 export interface ShardManagerOptions {
 	/**
-	 * The net2 pool to register addresses with. Not closed by the manager. Default: an internal
-	 * dialing pool that the manager closes.
+	 * The net2 pool to register addresses with. Not closed by the manager. Default: a net2
+	 * `MultiConnectionPool` built from `connectionOptions`, closed by `close()`.
 	 */
 	readonly pool?: ConnectionPoolLike | undefined;
-	/** Connect timeout of the default pool, ms. @defaultValue 1000 */
-	readonly connectTimeout?: number | undefined;
+	/** Options of the default net2 `MultiConnectionPool` (ignored with `pool`). */
+	readonly connectionOptions?: ConnectionOptions | undefined;
 	/** Receives errors from pool register/unregister (godropbox's logError). */
 	readonly onError?: ((error: unknown) => void) | undefined;
 }
@@ -136,7 +139,8 @@ export class BaseShardManager implements ShardManager {
 			);
 		this.#shardFunction = shardFunction;
 		this.#ownsPool = options.pool === undefined;
-		this.pool = options.pool ?? new DialPool(options.connectTimeout ?? 1000);
+		this.pool =
+			options.pool ?? new MultiConnectionPool(options.connectionOptions);
 		this.#onError = options.onError ?? (() => {});
 	}
 
