@@ -258,7 +258,10 @@ export abstract class QueryCompiler {
 		if (ops.length === 0)
 			this.fail(Code.EMPTY_ARITHMETIC, "Empty arithmetic expression");
 		if (ops.length > 1) this.sql += "(";
-		this.clauses(ops, e.operator);
+		for (let i = 0; i < ops.length; i++) {
+			if (i > 0) this.sql += e.operator;
+			this.binaryOperand(ops[i], "nil clause");
+		}
 		if (ops.length > 1) this.sql += ")";
 	}
 

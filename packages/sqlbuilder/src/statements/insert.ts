@@ -149,16 +149,15 @@ export class InsertStatement<
 		}
 		c.qualify = true;
 		if (p.rows.length === 0) c.fail(Code.INSERT_NO_ROWS, "No row specified");
-		c.sql += ") VALUES ";
+		c.sql += ") VALUES (";
 		for (let r = 0; r < p.rows.length; r++) {
 			const row = p.rows[r] as readonly Expression[];
+			if (r > 0) c.sql += ", (";
 			if (row.length !== p.columns.length)
 				c.fail(
 					Code.INSERT_VALUE_COUNT,
 					"# of values does not match # of columns",
 				);
-			if (r > 0) c.sql += ", ";
-			c.sql += "(";
 			for (let i = 0; i < row.length; i++) {
 				if (i > 0) c.sql += ",";
 				const v = row[i];

@@ -136,9 +136,9 @@ export class SelectStatement<Row = Record<string, unknown>> extends Statement {
 		if (p.projections.length === 0)
 			c.fail(Code.NO_PROJECTIONS, "No column selected");
 		for (let i = 0; i < p.projections.length; i++) {
+			if (i > 0) c.sql += ",";
 			const proj = p.projections[i];
 			if (proj == null) c.fail(Code.NIL_ARGUMENT, "nil column selected");
-			if (i > 0) c.sql += ",";
 			if (proj instanceof Alias) c.projectAlias(proj);
 			else proj.compile(c);
 		}

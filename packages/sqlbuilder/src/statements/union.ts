@@ -138,13 +138,15 @@ function make<R>(
 }
 
 /** `(s1) UNION (s2) …` — duplicates removed (godropbox: `Union`). */
-export function union<R>(...selects: SelectStatement<R>[]): UnionStatement<R> {
-	return make(false, selects);
+export function union<R>(
+	...selects: [SelectStatement<R>, ...SelectStatement<unknown>[]] | []
+): UnionStatement<R> {
+	return make(false, selects as SelectStatement<R>[]);
 }
 
 /** `(s1) UNION ALL (s2) …` (godropbox: `UnionAll`). */
 export function unionAll<R>(
-	...selects: SelectStatement<R>[]
+	...selects: [SelectStatement<R>, ...SelectStatement<unknown>[]] | []
 ): UnionStatement<R> {
-	return make(true, selects);
+	return make(true, selects as SelectStatement<R>[]);
 }

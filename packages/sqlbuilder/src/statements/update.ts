@@ -131,11 +131,11 @@ export class UpdateStatement<Tbl extends string = string> extends Statement {
 			if (!byName.has(col.name())) continue;
 			const expr = byName.get(col.name());
 			if (n++ > 0) c.sql += ", ";
+			if (expr == null) c.fail(Code.NIL_ARGUMENT, "nil value");
 			c.qualify = mysql;
 			col.compile(c);
 			c.qualify = true;
 			c.sql += "=";
-			if (expr == null) c.fail(Code.NIL_ARGUMENT, "nil value");
 			expr.compile(c);
 		}
 		if (p.where === undefined)
