@@ -162,7 +162,7 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 		signal: AbortSignal | undefined,
 	): ManagedConnection | Promise<ManagedConnection> {
 		this.#pending--;
-		if (slot.alive && this.#state === OPEN) return this.#lend(slot);
+		if (this.#state === OPEN && slot.usable) return this.#lend(slot);
 		this.#returnUnlent(slot);
 		if (this.#state !== OPEN) throw this.#stateError();
 		return this.#acquireSlow(seq, signal);
@@ -227,7 +227,7 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 			else this.#fail(w, slot.error);
 			return;
 		}
-		if (!slot.alive) {
+		if (!slot.usable) {
 			this.#pool.destroy(slot);
 			this.#request(w);
 			return;
@@ -300,7 +300,7 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 
 	/** A slot that came out of generic-pool but was never lent (abandoned get, dead, failed). */
 	#returnUnlent(slot: Slot): void {
-		if (slot.error !== undefined || !slot.alive) this.#pool.destroy(slot);
+		if (slot.error !== undefined || !slot.usable) this.#pool.destroy(slot);
 		else this.#recycle(slot);
 	}
 

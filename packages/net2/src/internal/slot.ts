@@ -75,6 +75,18 @@ export class Slot {
 		this.owner.slotDied(this, reason, wasIdle);
 	}
 
+	/**
+	 * Alive and safe to hand out. A socket destroyed by someone else emits 'close' only on a
+	 * later tick, so check `destroyed` (and the write side) too; a stale one is killed here.
+	 */
+	get usable(): boolean {
+		if (!this.alive) return false;
+		const socket = this.socket as Socket;
+		if (!socket.destroyed && socket.writable) return true;
+		this.kill("closed");
+		return false;
+	}
+
 	/** Marks dead and destroys the socket. Idempotent. */
 	kill(reason: string): void {
 		this.#die(reason);
