@@ -232,7 +232,6 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 	 * process) and fills the cache.
 	 */
 	async get(key: K, options?: OperationOptions): Promise<V | undefined> {
-		const ks = this.#ks(key);
 		let cached: V | undefined;
 		let cacheOk = true;
 		try {
@@ -254,6 +253,8 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		this.#s.misses++;
 		if (channels.miss.hasSubscribers)
 			channels.miss.publish({ name: this.name, keys: 1 });
+		// Computed on the miss path only: the hit path stays one cache call.
+		const ks = this.#ks(key);
 		const running = this.#inflight.get(ks);
 		if (running !== undefined) {
 			this.#s.coalesced++;
@@ -276,7 +277,6 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 	): Promise<(V | undefined)[]> {
 		const n = keys.length;
 		if (n === 0) return [];
-		const kss = keys.map((k) => this.#ks(k));
 		let cached: readonly (V | undefined)[];
 		let cacheOk = true;
 		try {
@@ -291,6 +291,7 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 			cacheOk = false;
 		}
 		const out = new Array<V | undefined>(n);
+		const kss = new Array<string>(n);
 		const waiting: number[] = [];
 		const waitingLoads: Load<V>[] = [];
 		const joined = new Map<string, Load<V>>();
@@ -306,7 +307,8 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 				else out[i] = c;
 				continue;
 			}
-			const ks = kss[i] as string;
+			const ks = this.#ks(keys[i] as K);
+			kss[i] = ks;
 			waiting.push(i);
 			if (joined.has(ks)) continue;
 			const running = this.#inflight.get(ks);

@@ -40,6 +40,12 @@ export {
 	type LocalMapStorageOptions,
 } from "./local-map-storage.js";
 export {
+	MEMCACHE_ITEM_FLAGS,
+	MemcacheStorage,
+	type MemcacheStorageClient,
+	type MemcacheStorageOptions,
+} from "./memcache-storage.js";
+export {
 	DEFAULT_RATE_LIMITED_STORAGE_OPTIONS,
 	newRateLimitedStorage,
 	RateLimitedStorage,
@@ -47,6 +53,11 @@ export {
 	type RateLimitedStorageStats,
 } from "./rate-limited-storage.js";
 export { RedisStorage, type RedisStorageOptions } from "./redis-storage.js";
+export {
+	type SqlRow,
+	SqlStorage,
+	type SqlStorageOptions,
+} from "./sql-storage.js";
 export {
 	type FillGuardedStorage,
 	isFillGuardedStorage,
