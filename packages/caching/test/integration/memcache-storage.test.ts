@@ -1,4 +1,8 @@
-import { RawAsciiClient, RawBinaryClient } from "@godropbox-ts/memcache";
+import {
+	createClient,
+	RawAsciiClient,
+	RawBinaryClient,
+} from "@godropbox-ts/memcache";
 import {
 	type MemcachedCluster,
 	requireServers,
@@ -35,6 +39,23 @@ describe.skipIf(!ok)("MemcacheStorage on real memcached", () => {
 			ttl: { ttlMs: 1000, waitMs: 2100 },
 		};
 	});
+
+	storageConformanceSuite(
+		"MemcacheStorage (sharded createClient, 2 servers)",
+		async () => {
+			const client = createClient({
+				servers: cluster.addresses,
+				protocol: "binary",
+			});
+			clients.push(client);
+			return {
+				storage: new MemcacheStorage<string, Item>(client, {
+					keyOf,
+					prefix: "s:",
+				}),
+			};
+		},
+	);
 
 	storageConformanceSuite("MemcacheStorage (ascii)", async () => {
 		const client = new RawAsciiClient({
