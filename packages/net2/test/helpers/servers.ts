@@ -47,7 +47,11 @@ export async function startServer(
 			state.accepted = v;
 		},
 		resetAll() {
-			for (const s of sockets) s.resetAndDestroy();
+			// resetAndDestroy on a socket already shutting down fails inside libuv and leaves its
+			// handle open forever (Node emits the 'reset' error and never 'close'): plain destroy.
+			for (const s of sockets)
+				if (s.writableEnded || s.destroyed) s.destroy();
+				else s.resetAndDestroy();
 		},
 		endAll() {
 			for (const s of sockets) s.end();
