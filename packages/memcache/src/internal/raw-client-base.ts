@@ -319,17 +319,17 @@ export abstract class RawClientBase implements Client {
 			lengths.push(kl);
 		}
 		if (sendKeys.length === 0) return Promise.resolve(out);
-		const p =
-			sendKeys.length === 1
-				? this.send(
-						this.getRequest(sendKeys[0] as string, lengths[0] as number),
-					).then((r) => [r])
-				: this.send(this.getBatchRequest(sendKeys, lengths));
+		const collect = (results: GetResponse[]): void => {
+			for (const r of results) out.set(r.key, this.#countGet(r));
+		};
+		let p: Promise<unknown>;
+		if (sendKeys.length === 1)
+			p = this.send(
+				this.getRequest(sendKeys[0] as string, lengths[0] as number),
+			).then((r) => collect([r]));
+		else p = this.send(this.getBatchRequest(sendKeys, lengths)).then(collect);
 		return withSignal(
-			p.then((results) => {
-				for (const r of results) out.set(r.key, this.#countGet(r));
-				return out;
-			}),
+			p.then(() => out),
 			options?.signal,
 		);
 	}

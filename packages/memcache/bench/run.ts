@@ -1,0 +1,195 @@
+// Benchmarks against one local memcached: ours vs memjs, memcached, memcache-client, interleaved
+// rounds (test-utils runScenario). Run: cd packages/memcache && npx tsx bench/run.ts
+// Env: BENCH_TIME_MS (per contender per round, default 300), BENCH_ROUNDS (default 5).
+import { execFileSync } from "node:child_process";
+import os from "node:os";
+import {
+	type BenchRow,
+	benchMarkdown,
+	runScenario,
+	startMemcached,
+	writeBenchReport,
+} from "@godropbox-ts/test-utils";
+import { MemcacheClient } from "memcache-client";
+import Memcached from "memcached";
+import memjs from "memjs";
+import { createClient } from "../src/index.js";
+
+const cluster = await startMemcached({ memoryMb: 256 });
+const address = cluster.addresses[0] as string;
+
+const ours = createClient({
+	servers: [address],
+	protocol: "binary",
+	timeout: 10_000,
+});
+const oursAscii = createClient({
+	servers: [address],
+	protocol: "ascii",
+	timeout: 10_000,
+});
+const mj = memjs.Client.create(address, {
+	logger: { log: () => {} },
+	timeout: 10,
+});
+const nm = new Memcached(address, { poolSize: 10, timeout: 10_000 });
+const mc = new MemcacheClient({ server: address, ignoreNotStored: true });
+
+const N = 1000;
+const keys = Array.from({ length: N }, (_, i) => `bench:key:${i}`);
+const VALUE = "v".repeat(100);
+const valueBuf = Buffer.from(VALUE);
+await ours.setMulti(keys.map((key) => ({ key, value: valueBuf })));
+
+let cursor = 0;
+const nextKey = (): string => {
+	cursor = (cursor + 1) % N;
+	return keys[cursor] as string;
+};
+
+const nmGet = (k: string) =>
+	new Promise<unknown>((res, rej) =>
+		nm.get(k, (e, d) => (e ? rej(e) : res(d))),
+	);
+const nmSet = (k: string) =>
+	new Promise<unknown>((res, rej) =>
+		nm.set(k, VALUE, 0, (e) => (e ? rej(e) : res(true))),
+	);
+const nmGetMulti = (ks: string[]) =>
+	new Promise<unknown>((res, rej) =>
+		nm.getMulti(ks, (e, d) => (e ? rej(e) : res(d))),
+	);
+
+function times(
+	n: number,
+	f: (i: number) => Promise<unknown>,
+): Promise<unknown[]> {
+	const ps: Promise<unknown>[] = new Array(n);
+	for (let i = 0; i < n; i++) ps[i] = f(i);
+	return Promise.all(ps);
+}
+
+const multiKeys = keys.slice(0, 100);
+const results: { title: string; rows: BenchRow[] }[] = [];
+const scenario = async (
+	title: string,
+	opsPerCall: number,
+	fns: {
+		ours: () => Promise<unknown>;
+		ascii: () => Promise<unknown>;
+		memjs: () => Promise<unknown>;
+		memcached: () => Promise<unknown>;
+		mc: () => Promise<unknown>;
+	},
+) => {
+	if (
+		process.env.BENCH_ONLY !== undefined &&
+		!title.includes(process.env.BENCH_ONLY)
+	)
+		return;
+	const rows = await runScenario({
+		title,
+		opsPerCall,
+		ours: { name: "@godropbox-ts/memcache (binary)", fn: fns.ours },
+		peers: [
+			{ name: "@godropbox-ts/memcache (ascii)", fn: fns.ascii },
+			{ name: "memjs", fn: fns.memjs },
+			{ name: "memcached", fn: fns.memcached },
+			{ name: "memcache-client", fn: fns.mc },
+		],
+	});
+	results.push({ title, rows });
+};
+
+await scenario("sequential get (1 in flight), ops/s", 1, {
+	ours: () => ours.get(nextKey()),
+	ascii: () => oursAscii.get(nextKey()),
+	memjs: () => mj.get(nextKey()),
+	memcached: () => nmGet(nextKey()),
+	mc: () => mc.get(nextKey()),
+});
+await scenario("get, 100 in flight, ops/s", 100, {
+	ours: () => times(100, () => ours.get(nextKey())),
+	ascii: () => times(100, () => oursAscii.get(nextKey())),
+	memjs: () => times(100, () => mj.get(nextKey())),
+	memcached: () => times(100, () => nmGet(nextKey())),
+	mc: () => times(100, () => mc.get(nextKey())),
+});
+await scenario("set, 100 in flight, ops/s", 100, {
+	ours: () => times(100, () => ours.set({ key: nextKey(), value: valueBuf })),
+	ascii: () =>
+		times(100, () => oursAscii.set({ key: nextKey(), value: valueBuf })),
+	memjs: () => times(100, () => mj.set(nextKey(), VALUE, {})),
+	memcached: () => times(100, () => nmSet(nextKey())),
+	mc: () => times(100, () => mc.set(nextKey(), VALUE)),
+});
+await scenario("getMulti of 100 keys, calls/s", 1, {
+	ours: () => ours.getMulti(multiKeys),
+	ascii: () => oursAscii.getMulti(multiKeys),
+	// memjs has no multi-get: 100 pipelined gets is its way.
+	memjs: () => times(100, (i) => mj.get(multiKeys[i] as string)),
+	memcached: () => nmGetMulti(multiKeys),
+	mc: () => mc.get(multiKeys),
+});
+await scenario("90/10 get/set, 200 in flight, ops/s", 200, {
+	ours: () =>
+		times(200, (i) =>
+			i % 10 === 0
+				? ours.set({ key: nextKey(), value: valueBuf })
+				: ours.get(nextKey()),
+		),
+	ascii: () =>
+		times(200, (i) =>
+			i % 10 === 0
+				? oursAscii.set({ key: nextKey(), value: valueBuf })
+				: oursAscii.get(nextKey()),
+		),
+	memjs: () =>
+		times(200, (i) =>
+			i % 10 === 0 ? mj.set(nextKey(), VALUE, {}) : mj.get(nextKey()),
+		),
+	memcached: () =>
+		times(200, (i) => (i % 10 === 0 ? nmSet(nextKey()) : nmGet(nextKey()))),
+	mc: () =>
+		times(200, (i) =>
+			i % 10 === 0 ? mc.set(nextKey(), VALUE) : mc.get(nextKey()),
+		),
+});
+
+// The ceiling: a C load generator against the same server, if libmemcached-tools is installed.
+let ceiling = "";
+for (const tool of ["memaslap", "memslap"]) {
+	try {
+		const out = execFileSync(
+			tool,
+			[
+				`--servers=${address}`,
+				"--concurrency=4",
+				"--execute-number=20000",
+				"--binary",
+			],
+			{
+				encoding: "utf8",
+				timeout: 30_000,
+				stdio: ["ignore", "pipe", "pipe"],
+			},
+		);
+		ceiling = `\n### Ceiling (${tool}, libmemcached, C)\n\n\`\`\`\n${out.trim()}\n\`\`\`\n`;
+		console.log(ceiling);
+		break;
+	} catch {
+		// not installed
+	}
+}
+
+const header = `Node ${process.version}, ${os.cpus()[0]?.model ?? "cpu"} × ${os.cpus().length}, memcached ${address}, 100-byte values.`;
+writeBenchReport(
+	`${benchMarkdown("@godropbox-ts/memcache", results)}\n${header}\n${ceiling}`,
+);
+
+await ours.close();
+await oursAscii.close();
+mj.close();
+nm.end();
+mc.shutdown();
+await cluster.stop();
