@@ -231,25 +231,42 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 	 * Reads the cache; on a miss, reads the storage (one read per key in flight in this
 	 * process) and fills the cache.
 	 */
-	async get(key: K, options?: OperationOptions): Promise<V | undefined> {
-		let cached: V | undefined;
-		let cacheOk = true;
+	get(key: K, options?: OperationOptions): Promise<V | undefined> {
+		// Not async: the hit path is the cache's promise plus one reaction.
+		let read: Promise<V | undefined>;
 		try {
-			cached = await this.#cache.get(key, options);
+			read = this.#cache.get(key, options);
 		} catch (err) {
-			this.#cacheFailure("get", err);
-			cacheOk = false;
+			read = Promise.reject(err);
 		}
-		if (cached !== undefined) {
-			this.#s.hits++;
-			if (channels.hit.hasSubscribers)
-				channels.hit.publish({ name: this.name, keys: 1 });
-			if (this.#neg?.isNegative(cached)) {
-				this.#s.negativeHits++;
-				return undefined;
-			}
-			return cached;
+		return read.then(
+			(cached) =>
+				cached !== undefined
+					? this.#hit(cached)
+					: this.#miss(key, true, options),
+			(err: unknown) => {
+				this.#cacheFailure("get", err);
+				return this.#miss(key, false, options);
+			},
+		);
+	}
+
+	#hit(cached: V): V | undefined {
+		this.#s.hits++;
+		if (channels.hit.hasSubscribers)
+			channels.hit.publish({ name: this.name, keys: 1 });
+		if (this.#neg?.isNegative(cached)) {
+			this.#s.negativeHits++;
+			return undefined;
 		}
+		return cached;
+	}
+
+	#miss(
+		key: K,
+		cacheOk: boolean,
+		options: OperationOptions | undefined,
+	): Promise<V | undefined> {
 		this.#s.misses++;
 		if (channels.miss.hasSubscribers)
 			channels.miss.publish({ name: this.name, keys: 1 });

@@ -172,11 +172,17 @@ export class MemcacheStorage<K, V> implements FillGuardedStorage<K, V> {
 			: { signal: options.signal };
 	}
 
-	async get(key: K, options?: OperationOptions): Promise<V | undefined> {
-		return this.#decode(
-			await this.#client.get(this.#key(key), this.#rq(options)),
-			"get",
-		);
+	get(key: K, options?: OperationOptions): Promise<V | undefined> {
+		// Not async: one promise fewer on the hot path.
+		let k: string;
+		try {
+			k = this.#key(key);
+		} catch (err) {
+			return Promise.reject(err);
+		}
+		return this.#client
+			.get(k, this.#rq(options))
+			.then((r) => this.#decode(r, "get"));
 	}
 
 	async getMulti(

@@ -1,0 +1,224 @@
+/**
+ * caching bench: our layers vs a raw memcache client, cache-manager and bentocache, one process,
+ * interleaved rounds (test-utils runScenario). Bounded: BENCH_TIME_MS × BENCH_ROUNDS per
+ * contender (defaults 300 ms × 5), ~25 s in total.
+ *
+ *   cd packages/caching && npx tsx bench/run.ts
+ */
+import { createClient } from "@godropbox-ts/memcache";
+import {
+	type BenchRow,
+	benchMarkdown,
+	createRedisNamespace,
+	requireServers,
+	runScenario,
+	startMemcached,
+	writeBenchReport,
+} from "@godropbox-ts/test-utils";
+import { BentoCache, bentostore } from "bentocache";
+import { memoryDriver } from "bentocache/drivers/memory";
+import { redisDriver } from "bentocache/drivers/redis";
+import { createCache } from "cache-manager";
+import { Redis } from "ioredis";
+import {
+	CacheOnStorage,
+	GenericStorage,
+	LocalMapStorage,
+	MemcacheStorage,
+} from "../src/index.js";
+
+interface Profile {
+	id: string;
+	name: string;
+	email: string;
+	visits: number;
+}
+
+const profile = (i: number): Profile => ({
+	id: `p${i}`,
+	name: `user ${i}`,
+	email: `user${i}@example.com`,
+	visits: i * 7,
+});
+const keyOf = (p: Profile): string => p.id;
+const N = 100;
+const ids = Array.from({ length: N }, (_, i) => `p${i}`);
+
+if (!(await requireServers("memcached", "redis"))) process.exit(0);
+
+const cluster = await startMemcached({ count: 1 });
+const ns = await createRedisNamespace("caching_bench");
+const client = createClient({ servers: cluster.addresses, protocol: "binary" });
+const redis = new Redis(ns.url);
+
+// The backing storage is never reached on the hit path; it only answers the warm-up.
+const backing = new GenericStorage<string, Profile>("backing", {
+	lock: false,
+	get: (id) => profile(Number(id.slice(1))),
+	getMulti: (keys) => keys.map((id) => profile(Number(id.slice(1)))),
+	set: () => {},
+	delete: () => {},
+});
+const memcacheLayer = new MemcacheStorage<string, Profile>(client, {
+	keyOf,
+	prefix: "b:",
+});
+const ours = new CacheOnStorage(memcacheLayer, backing, { keyOf });
+const local = new CacheOnStorage(
+	new LocalMapStorage<string, Profile>({ keyOf }),
+	backing,
+	{ keyOf },
+);
+await ours.getMulti(ids);
+await local.getMulti(ids);
+
+const bentoL2 = new BentoCache({
+	default: "l2",
+	prefix: `${ns.prefix}l2`,
+	stores: { l2: bentostore().useL2Layer(redisDriver({ connection: redis })) },
+});
+const bentoTiered = new BentoCache({
+	default: "tiered",
+	prefix: `${ns.prefix}t`,
+	stores: {
+		tiered: bentostore()
+			.useL1Layer(memoryDriver({ maxItems: 10_000 }))
+			.useL2Layer(redisDriver({ connection: redis })),
+	},
+});
+const cm = createCache();
+for (const id of ids) {
+	const p = profile(Number(id.slice(1)));
+	await bentoL2.getOrSet({ key: id, factory: () => p });
+	await bentoTiered.getOrSet({ key: id, factory: () => p });
+	await cm.set(id, p);
+}
+
+const utf8 = new TextDecoder();
+const decode = (r: { value: Buffer | undefined }): unknown =>
+	r.value === undefined ? undefined : JSON.parse(utf8.decode(r.value));
+
+let i = 0;
+const next = (): string => ids[i++ % N] as string;
+const results: { title: string; rows: BenchRow[] }[] = [];
+
+results.push({
+	title:
+		"Hit path, 1 in flight: CacheOnStorage over MemcacheStorage vs a raw memcache get",
+	rows: await runScenario({
+		title: "hit path (1 in flight)",
+		ours: {
+			name: "CacheOnStorage → MemcacheStorage (get + JSON decode)",
+			fn: () => ours.get(next()),
+		},
+		peers: [
+			{
+				name: "raw @godropbox-ts/memcache get (bytes, no decode)",
+				fn: () => client.get(`b:${next()}`),
+			},
+			{
+				name: "raw @godropbox-ts/memcache get + JSON decode",
+				fn: () => client.get(`b:${next()}`).then(decode),
+			},
+			{
+				name: "bentocache L2 (Redis) get",
+				fn: () => bentoL2.get({ key: next() }),
+			},
+		],
+	}),
+});
+
+results.push({
+	title: "Hit path, 100 in flight",
+	rows: await runScenario({
+		title: "hit path (100 in flight)",
+		opsPerCall: N,
+		ours: {
+			name: "CacheOnStorage → MemcacheStorage",
+			fn: () => Promise.all(ids.map((id) => ours.get(id))),
+		},
+		peers: [
+			{
+				name: "raw @godropbox-ts/memcache get",
+				fn: () => Promise.all(ids.map((id) => client.get(`b:${id}`))),
+			},
+			{
+				name: "raw @godropbox-ts/memcache get + JSON decode",
+				fn: () =>
+					Promise.all(ids.map((id) => client.get(`b:${id}`).then(decode))),
+			},
+			{
+				name: "bentocache L2 (Redis) get",
+				fn: () => Promise.all(ids.map((key) => bentoL2.get({ key }))),
+			},
+		],
+	}),
+});
+
+results.push({
+	title: "Multi-get of 100 keys (keys/s)",
+	rows: await runScenario({
+		title: "multi-get 100 keys",
+		opsPerCall: N,
+		ours: {
+			name: "CacheOnStorage.getMulti → MemcacheStorage",
+			fn: () => ours.getMulti(ids),
+		},
+		peers: [
+			{
+				name: "raw @godropbox-ts/memcache getMulti",
+				fn: () => client.getMulti(ids.map((id) => `b:${id}`)),
+			},
+			{
+				name: "raw @godropbox-ts/memcache getMulti + JSON decode",
+				fn: () =>
+					client.getMulti(ids.map((id) => `b:${id}`)).then((m) => {
+						const out: unknown[] = [];
+						for (const r of m.values()) out.push(decode(r));
+						return out;
+					}),
+			},
+			{
+				name: "bentocache L2 (Redis), 100 gets",
+				fn: () => Promise.all(ids.map((key) => bentoL2.get({ key }))),
+			},
+			{
+				name: "bentocache L1 memory + L2 Redis, 100 gets",
+				fn: () => Promise.all(ids.map((key) => bentoTiered.get({ key }))),
+			},
+			{ name: "cache-manager (memory) mget", fn: () => cm.mget(ids) },
+		],
+	}),
+});
+
+results.push({
+	title: "In-process hit path: CacheOnStorage over LocalMapStorage",
+	rows: await runScenario({
+		title: "in-process hit",
+		ours: {
+			name: "CacheOnStorage → LocalMapStorage",
+			fn: () => local.get(next()),
+		},
+		peers: [
+			{
+				name: "bentocache L1 memory + L2 Redis",
+				fn: () => bentoTiered.get({ key: next() }),
+			},
+			{ name: "cache-manager (memory)", fn: () => cm.get(next()) },
+		],
+	}),
+});
+
+const md = benchMarkdown(
+	`@godropbox-ts/caching (Node ${process.version}, ${process.platform}/${process.arch})`,
+	results,
+);
+console.log(`\n${md}`);
+writeBenchReport(md);
+
+await bentoL2.disconnect();
+await bentoTiered.disconnect();
+redis.disconnect();
+await client.close();
+await ns.drop();
+await cluster.stop();
