@@ -12,6 +12,12 @@ export type {
 	Hash2TypeError,
 } from "./errors.js";
 export { HASH2_ERROR_CODES } from "./errors.js";
+export {
+	jumpHash,
+	jumpHashHiLo,
+	jumpHashShardFunction,
+	MAX_JUMP_HASH_BUCKETS,
+} from "./jump-hash.js";
 export type { KetamaRingOptions, KetamaServer } from "./ketama.js";
 export {
 	createKetamaShardFunction,
@@ -20,4 +26,11 @@ export {
 } from "./ketama.js";
 export { hashKey64, hashKey64Folded } from "./key-hash.js";
 export { murmur3_32 } from "./murmur3.js";
+export type { RendezvousNode } from "./rendezvous.js";
+export {
+	createWeightedRendezvousShardFunction,
+	MAX_RENDEZVOUS_SHARDS,
+	rendezvousShardFunction,
+	WeightedRendezvous,
+} from "./rendezvous.js";
 export type { ShardFunction } from "./shard-function.js";
