@@ -44,14 +44,16 @@ export class Column<
 	/** Phantom: the owning table. */
 	declare readonly "~table": Tbl;
 	readonly #name: Name;
-	readonly kind: ColumnKind;
-	readonly nullable: N;
+	declare readonly kind: ColumnKind;
+	declare readonly nullable: N;
 	/** Charset metadata of `strColumn` (unused in SQL text, as in godropbox). */
-	readonly charset: string | undefined;
+	declare readonly charset: string | undefined;
 	/** Collation metadata of `strColumn`. */
-	readonly collation: string | undefined;
+	declare readonly collation: string | undefined;
 	/** The owning table's name, or undefined while unattached. */
-	readonly tableName: string | undefined;
+	declare readonly tableName: string | undefined;
+	/** @internal Rendered references, computed once: backtick/double-quote, qualified or not. */
+	declare readonly refs: readonly [string, string, string, string];
 
 	/** @internal Use `intColumn` & co. */
 	constructor(
@@ -69,6 +71,14 @@ export class Column<
 		this.tableName = tableName;
 		this.charset = charset;
 		this.collation = collation;
+		const q = tableName === undefined ? "" : `\`${tableName}\`.`;
+		const dq = tableName === undefined ? "" : `"${tableName}".`;
+		this.refs = [
+			`${q}\`${name}\``,
+			`\`${name}\``,
+			`${dq}"${name}"`,
+			`"${name}"`,
+		];
 	}
 
 	/** The column name (godropbox: `Name()`). */
@@ -105,7 +115,7 @@ export class LookupColumn<Tbl extends string = string> extends Column<
 	Tbl
 > {
 	/** @internal The resolved column or undefined. */
-	readonly resolved: Column | undefined;
+	declare readonly resolved: Column | undefined;
 
 	/** @internal */
 	constructor(name: string, tableName: string, resolved: Column | undefined) {
@@ -196,7 +206,7 @@ export function strColumn<const Name extends string, const N extends boolean>(
 
 /** @internal `VALUES(col)` / `EXCLUDED.col` (godropbox: `ColumnValue`). */
 export class ColumnValueExpression<T> extends Expression<T> {
-	readonly column: Column;
+	declare readonly column: Column;
 
 	constructor(column: Column) {
 		super(column?.kind);
@@ -217,19 +227,19 @@ export class Alias<
 	T = unknown,
 > extends Expression<T> {
 	declare readonly "~projection": { name: Name; value: T | null };
-	readonly #name: Name;
-	readonly expression: Expression<T>;
+	declare readonly aliasName: Name;
+	declare readonly expression: Expression<T>;
 
 	/** @internal Use `alias()`. */
 	constructor(name: Name, expression: Expression<T>) {
 		super(expression?.valueKind);
-		this.#name = name;
+		this.aliasName = name;
 		this.expression = expression;
 	}
 
 	/** The alias name (godropbox: `Name()`). */
 	name(): Name {
-		return this.#name;
+		return this.aliasName;
 	}
 
 	/** @internal */

@@ -163,7 +163,16 @@ function shape(stmt: Statement, dialect: Dialect, res: unknown): unknown {
 
 /** The part of a mysql2/promise connection or pool {@link executeMysql2} uses. */
 export interface Mysql2Like {
-	query(options: Record<string, unknown>): Promise<unknown>;
+	query(options: Mysql2QueryOptions): Promise<unknown>;
+}
+
+/** The query options {@link executeMysql2} passes to mysql2. */
+export interface Mysql2QueryOptions {
+	sql: string;
+	values: unknown[];
+	supportBigNumbers: boolean;
+	bigNumberStrings: boolean;
+	dateStrings: boolean;
 }
 
 /**
@@ -194,8 +203,10 @@ export async function executeMysql2(
 	try {
 		res = await conn.query({
 			sql: q.sql,
-			values: q.params,
-			...DRIVER_OPTIONS.mysql,
+			values: [...q.params],
+			supportBigNumbers: true,
+			bigNumberStrings: true,
+			dateStrings: true,
 		});
 	} catch (cause) {
 		throw queryFailed(q, cause);

@@ -26,7 +26,7 @@ export abstract class Expression<T = unknown> {
 	/** Phantom: the TypeScript type of the value. Never set at run time. */
 	declare readonly "~value": T;
 	/** The column kind of the value when known; drives result conversion in `execute`. */
-	readonly valueKind: ColumnKind | undefined;
+	declare readonly valueKind: ColumnKind | undefined;
 
 	constructor(valueKind?: ColumnKind | undefined) {
 		this.valueKind = valueKind;
@@ -60,8 +60,8 @@ export abstract class BoolExpression extends Expression<boolean> {
 
 /** `asc(expr)` / `desc(expr)` (godropbox: `OrderByClause` from `Asc`/`Desc`). */
 export class OrderBy {
-	readonly expression: Expression;
-	readonly ascending: boolean;
+	declare readonly expression: Expression;
+	declare readonly ascending: boolean;
 
 	constructor(expression: Expression, ascending: boolean) {
 		this.expression = expression;
@@ -84,7 +84,7 @@ export type OrderByClause = Expression | OrderBy;
 
 /** @internal A literal value node (godropbox: `literalExpression`). */
 export class LiteralExpression<T> extends Expression<T> {
-	readonly value: LiteralValue;
+	declare readonly value: LiteralValue;
 
 	constructor(value: LiteralValue, kind?: ColumnKind | undefined) {
 		super(kind);
@@ -98,9 +98,9 @@ export class LiteralExpression<T> extends Expression<T> {
 
 /** @internal `a<op>b` comparisons, LIKE, REGEXP (godropbox: `boolExpression`). */
 export class ComparisonExpression extends BoolExpression {
-	readonly lhs: Expression;
-	readonly rhs: Expression;
-	readonly operator: string;
+	declare readonly lhs: Expression;
+	declare readonly rhs: Expression;
+	declare readonly operator: string;
 
 	constructor(lhs: Expression, rhs: Expression, operator: string) {
 		super("bool");
@@ -116,9 +116,9 @@ export class ComparisonExpression extends BoolExpression {
 
 /** @internal Binary `+ - | & ^` (godropbox: `binaryExpression`). */
 export class BinaryExpression<T> extends Expression<T> {
-	readonly lhs: Expression;
-	readonly rhs: Expression;
-	readonly operator: "+" | "-" | "|" | "&" | "^";
+	declare readonly lhs: Expression;
+	declare readonly rhs: Expression;
+	declare readonly operator: "+" | "-" | "|" | "&" | "^";
 
 	constructor(
 		lhs: Expression,
@@ -143,8 +143,8 @@ export class BinaryExpression<T> extends Expression<T> {
 
 /** @internal AND / OR (godropbox: `conjunctExpression`). */
 export class ConjunctExpression extends BoolExpression {
-	readonly operands: readonly BoolExpression[];
-	readonly conjunction: " AND " | " OR ";
+	declare readonly operands: readonly BoolExpression[];
+	declare readonly conjunction: " AND " | " OR ";
 
 	constructor(
 		operands: readonly BoolExpression[],
@@ -162,8 +162,8 @@ export class ConjunctExpression extends BoolExpression {
 
 /** @internal n-ary `+ - * /` (godropbox: `arithmeticExpression`). */
 export class ArithmeticExpression<T> extends Expression<T> {
-	readonly operands: readonly Expression[];
-	readonly operator: " + " | " - " | " * " | " / ";
+	declare readonly operands: readonly Expression[];
+	declare readonly operator: " + " | " - " | " * " | " / ";
 
 	constructor(
 		operands: readonly Expression[],
@@ -182,7 +182,7 @@ export class ArithmeticExpression<T> extends Expression<T> {
 
 /** @internal NOT (godropbox: `negateExpression`). */
 export class NotExpression extends BoolExpression {
-	readonly nested: BoolExpression;
+	declare readonly nested: BoolExpression;
 
 	constructor(nested: BoolExpression) {
 		super("bool");
@@ -196,8 +196,8 @@ export class NotExpression extends BoolExpression {
 
 /** @internal `a IN (…)` (godropbox: `inExpression`). */
 export class InExpression extends BoolExpression {
-	readonly lhs: Expression;
-	readonly values: readonly LiteralValue[];
+	declare readonly lhs: Expression;
+	declare readonly values: readonly LiteralValue[];
 
 	constructor(lhs: Expression, values: readonly LiteralValue[]) {
 		super("bool");
@@ -212,9 +212,9 @@ export class InExpression extends BoolExpression {
 
 /** @internal `name(args…)` (godropbox: `funcExpression`); `COUNT(*)` when `star`. */
 export class FuncExpression<T> extends Expression<T> {
-	readonly funcName: string;
-	readonly args: readonly Expression[];
-	readonly star: boolean;
+	declare readonly funcName: string;
+	declare readonly args: readonly Expression[];
+	declare readonly star: boolean;
 
 	constructor(
 		funcName: string,
@@ -235,7 +235,7 @@ export class FuncExpression<T> extends Expression<T> {
 
 /** @internal `(e1,e2,…)` (godropbox: `tupleExpression`). */
 export class TupleExpression extends Expression<unknown> {
-	readonly elements: readonly Expression[];
+	declare readonly elements: readonly Expression[];
 
 	constructor(elements: readonly Expression[]) {
 		super(undefined);
@@ -250,8 +250,8 @@ export class TupleExpression extends Expression<unknown> {
 /** @internal `INTERVAL '…' HOUR_MICROSECOND` (godropbox: `intervalExpression`). */
 export class IntervalExpression extends Expression<unknown> {
 	/** Absolute value in microseconds. */
-	readonly micros: bigint;
-	readonly negative: boolean;
+	declare readonly micros: bigint;
+	declare readonly negative: boolean;
 
 	constructor(micros: bigint, negative: boolean) {
 		super(undefined);
@@ -266,9 +266,9 @@ export class IntervalExpression extends Expression<unknown> {
 
 /** @internal `IF(c,a,b)` (godropbox: `ifExpression`). */
 export class IfExpression<T> extends Expression<T> {
-	readonly condition: BoolExpression;
-	readonly whenTrue: Expression;
-	readonly whenFalse: Expression;
+	declare readonly condition: BoolExpression;
+	declare readonly whenTrue: Expression;
+	declare readonly whenFalse: Expression;
 
 	constructor(
 		condition: BoolExpression,
@@ -288,8 +288,8 @@ export class IfExpression<T> extends Expression<T> {
 
 /** @internal `CASE WHEN … THEN … [ELSE …] END`. */
 export class CaseExpression<T> extends Expression<T> {
-	readonly branches: readonly (readonly [BoolExpression, Expression])[];
-	readonly otherwise: Expression | undefined;
+	declare readonly branches: readonly (readonly [BoolExpression, Expression])[];
+	declare readonly otherwise: Expression | undefined;
 
 	constructor(
 		branches: readonly (readonly [BoolExpression, Expression])[],

@@ -37,6 +37,7 @@ export {
 	type KnexRawLike,
 	knexDialect,
 	type Mysql2Like,
+	type Mysql2QueryOptions,
 	type WriteResult,
 } from "./execute.js";
 export {

@@ -40,10 +40,10 @@ export type JoinType = "JOIN" | "LEFT JOIN" | "RIGHT JOIN";
  * A join expression (godropbox: `joinTable`). Readable only: select from it or join further.
  */
 export class Join {
-	readonly joinType: JoinType;
-	readonly lhs: ReadableTable;
-	readonly rhs: ReadableTable;
-	readonly onCondition: BoolExpression;
+	declare readonly joinType: JoinType;
+	declare readonly lhs: ReadableTable;
+	declare readonly rhs: ReadableTable;
+	declare readonly onCondition: BoolExpression;
 
 	/** @internal Use `innerJoinOn` & co. */
 	constructor(
@@ -126,9 +126,9 @@ export class Table<Tbl extends string = string, Cols extends object = object> {
 	readonly #columns: readonly AnyColumn<Tbl>[];
 	readonly #byName: ReadonlyMap<string, AnyColumn<Tbl>>;
 	/** The typed columns by name: `users.cols.id`. */
-	readonly cols: Cols;
+	declare readonly cols: Cols;
 	/** The FORCE INDEX hint, when made by `forceIndex`. */
-	readonly forcedIndex: string | undefined;
+	declare readonly forcedIndex: string | undefined;
 
 	/** @internal Use {@link newTable}. */
 	constructor(
@@ -169,6 +169,11 @@ export class Table<Tbl extends string = string, Cols extends object = object> {
 	c(name: string): unknown {
 		const col = this.#byName.get(name);
 		return col ?? new LookupColumn(name, this.#name, undefined);
+	}
+
+	/** @internal The columns without a copy. */
+	columnsView(): readonly AnyColumn<Tbl>[] {
+		return this.#columns;
 	}
 
 	/** @internal The column called `name`, or undefined. */

@@ -56,16 +56,19 @@ export interface Compilable {
  */
 export abstract class QueryCompiler {
 	abstract readonly dialect: Dialect;
-	sql = "";
-	params: QueryParam[] = [];
-	readonly inline: boolean;
-	readonly database: string | undefined;
-	readonly placeholders: PlaceholderStyle;
-	readonly compat: boolean;
+	declare sql: string;
+	declare params: QueryParam[];
+	declare readonly inline: boolean;
+	declare readonly database: string | undefined;
+	declare readonly placeholders: PlaceholderStyle;
+	declare readonly compat: boolean;
 	/** False while writing INSERT column lists / SET targets on PostgreSQL and SQLite. */
-	qualify = true;
+	declare qualify: boolean;
 
 	constructor(options: CompilerOptions) {
+		this.sql = "";
+		this.params = [];
+		this.qualify = true;
 		this.inline = options.inline;
 		this.database = options.database;
 		this.placeholders = options.placeholders;
@@ -134,7 +137,7 @@ export abstract class QueryCompiler {
 
 	/** Appends a literal: inline text, or a placeholder plus a parameter. NULL is always inline. */
 	literal(v: LiteralValue): void {
-		if (this.inline || v === null) {
+		if (v === null || this.inline) {
 			this.sql += this.inlineLiteral(v);
 			return;
 		}
@@ -189,12 +192,11 @@ export abstract class QueryCompiler {
 
 	// ---- expressions ------------------------------------------------------------------------
 
+	/** 0 for backtick quoting, 2 for double quotes: the index into `Column.refs`. */
+	abstract readonly quoteIndex: 0 | 2;
+
 	column(col: Column): void {
-		const table = col.tableName;
-		this.sql +=
-			table !== undefined && this.qualify
-				? `${this.quote(table)}.${this.quote(col.name())}`
-				: this.quote(col.name());
+		this.sql += col.refs[this.qualify ? this.quoteIndex : this.quoteIndex + 1];
 	}
 
 	aliasRef(a: Alias): void {

@@ -16,6 +16,7 @@ import {
  * with `NO_BACKSLASH_ESCAPES` (MySQL manual, "String Literals").
  */
 export class MysqlQueryCompiler extends QueryCompiler {
+	readonly quoteIndex = 0 as const;
 	readonly dialect = "mysql" as const;
 
 	quote(id: string): string {
@@ -40,6 +41,7 @@ export class MysqlQueryCompiler extends QueryCompiler {
 	}
 
 	toParam(v: LiteralValue): QueryParam {
+		if (typeof v === "string" || typeof v === "number") return v;
 		if (v instanceof Date) return formatDateTime(v);
 		if (v instanceof Uint8Array && !Buffer.isBuffer(v))
 			return Buffer.from(v.buffer, v.byteOffset, v.byteLength);

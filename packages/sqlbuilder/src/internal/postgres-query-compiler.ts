@@ -14,6 +14,7 @@ import {
 
 /** PostgreSQL: standard strings, `bytea` hex, `$n`, `LIMIT n OFFSET m`, `FOR SHARE`. */
 export class PostgresQueryCompiler extends QueryCompiler {
+	readonly quoteIndex = 2 as const;
 	readonly dialect = "postgres" as const;
 
 	quote(id: string): string {
@@ -38,6 +39,7 @@ export class PostgresQueryCompiler extends QueryCompiler {
 	}
 
 	toParam(v: LiteralValue): QueryParam {
+		if (typeof v === "string" || typeof v === "number") return v;
 		if (typeof v === "bigint") return v.toString();
 		if (v instanceof Date) return formatDateTime(v);
 		if (v instanceof Uint8Array && !Buffer.isBuffer(v))

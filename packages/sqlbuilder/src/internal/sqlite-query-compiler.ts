@@ -14,6 +14,7 @@ import {
 
 /** SQLite: standard strings, `X'..'` blobs, booleans 1/0, `LIMIT n OFFSET m`, no row locks. */
 export class SqliteQueryCompiler extends QueryCompiler {
+	readonly quoteIndex = 2 as const;
 	readonly dialect = "sqlite" as const;
 
 	quote(id: string): string {
@@ -38,6 +39,7 @@ export class SqliteQueryCompiler extends QueryCompiler {
 	}
 
 	toParam(v: LiteralValue): QueryParam {
+		if (typeof v === "string" || typeof v === "number") return v;
 		if (typeof v === "boolean") return v ? 1 : 0;
 		if (v instanceof Date) return formatDateTime(v);
 		if (v instanceof Uint8Array && !Buffer.isBuffer(v))

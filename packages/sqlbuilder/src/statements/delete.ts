@@ -15,7 +15,7 @@ export interface DeleteProps {
 /** A DELETE (godropbox: `DeleteStatement`). Immutable; WHERE is required. */
 export class DeleteStatement extends Statement {
 	/** @internal */
-	readonly props: DeleteProps;
+	declare readonly props: DeleteProps;
 
 	/** @internal Use `table.delete()`. */
 	constructor(props: DeleteProps) {
@@ -34,28 +34,29 @@ export class DeleteStatement extends Statement {
 		});
 	}
 
-	#with(patch: Partial<DeleteProps>): DeleteStatement {
+	/** @internal A copy with `patch` applied. */
+	private patched(patch: Partial<DeleteProps>): DeleteStatement {
 		return new DeleteStatement({ ...this.props, ...patch });
 	}
 
 	/** The WHERE condition (godropbox: `Where`); required. */
 	where(condition: BoolExpression): DeleteStatement {
-		return this.#with({ where: condition });
+		return this.patched({ where: condition });
 	}
 
 	/** ORDER BY (MySQL only) (godropbox: `OrderBy`). */
 	orderBy(...clauses: OrderByClause[]): DeleteStatement {
-		return this.#with({ orderBy: clauses });
+		return this.patched({ orderBy: clauses });
 	}
 
 	/** LIMIT (MySQL only) (godropbox: `Limit`). */
 	limit(limit: number | bigint): DeleteStatement {
-		return this.#with({ limit: checkCount(limit, "limit") });
+		return this.patched({ limit: checkCount(limit, "limit") });
 	}
 
 	/** `/* text *\/` after FROM (godropbox: `Comment`). */
 	comment(text: string): DeleteStatement {
-		return this.#with({ comment: text });
+		return this.patched({ comment: text });
 	}
 
 	/** A copy (cheap: the statement is immutable). */

@@ -2,7 +2,7 @@ import type { AnyColumn, ColumnInput } from "../column.js";
 import { SqlBuilderErrorCode as Code } from "../errors.js";
 import { Expression, LiteralExpression } from "../expression.js";
 import type { QueryCompiler } from "../internal/compiler.js";
-import { checkLiteral } from "../internal/literal.js";
+import { checkLiteral, type LiteralValue } from "../internal/literal.js";
 import { Statement } from "./statement.js";
 
 /** One INSERT row for columns `C`: a value or an expression per column, in order. */
@@ -14,7 +14,8 @@ export type InsertRow<C extends readonly AnyColumn[]> = {
 export interface InsertProps {
 	readonly table: { name(): string; readonly forcedIndex: string | undefined };
 	readonly columns: readonly AnyColumn[];
-	readonly rows: readonly (readonly Expression[])[];
+	/** Each value is an Expression or an already checked literal value. */
+	readonly rows: readonly (readonly unknown[])[];
 	readonly onDuplicate: readonly (readonly [AnyColumn, Expression])[];
 	readonly ignore: boolean;
 	readonly comment: string;
@@ -23,6 +24,21 @@ export interface InsertProps {
 
 function toExpression(v: unknown): Expression {
 	return v instanceof Expression ? v : new LiteralExpression(checkLiteral(v));
+}
+
+/** A row value kept as is when it is an expression, else checked as a literal (no wrapper object). */
+function checkRow(row: readonly unknown[]): unknown[] {
+	const out = new Array(row.length);
+	for (let i = 0; i < row.length; i++) {
+		const v = row[i];
+		out[i] =
+			typeof v === "string" || typeof v === "number"
+				? checkLiteral(v)
+				: v instanceof Expression
+					? v
+					: checkLiteral(v);
+	}
+	return out;
 }
 
 /**
@@ -37,7 +53,7 @@ export class InsertStatement<
 	C extends readonly AnyColumn[] = readonly AnyColumn[],
 > extends Statement {
 	/** @internal */
-	readonly props: InsertProps;
+	declare readonly props: InsertProps;
 
 	/** @internal Use `table.insert(...)`. */
 	constructor(props: InsertProps) {
@@ -61,7 +77,8 @@ export class InsertStatement<
 		});
 	}
 
-	#with(patch: Partial<InsertProps>): InsertStatement<C> {
+	/** @internal A copy with `patch` applied. */
+	private patched(patch: Partial<InsertProps>): InsertStatement<C> {
 		return new InsertStatement<C>({ ...this.props, ...patch });
 	}
 
@@ -70,14 +87,16 @@ export class InsertStatement<
 	 * @throws {@link SqlBuilderError} `ERR_SQLBUILDER_INVALID_LITERAL` for a value with no literal form
 	 */
 	add(...row: InsertRow<C>): InsertStatement<C> {
-		const values = (row as readonly unknown[]).map(toExpression);
-		return this.#with({ rows: [...this.props.rows, values] });
+		return this.patched({
+			rows: [...this.props.rows, checkRow(row as readonly unknown[])],
+		});
 	}
 
 	/** Adds many rows at once (one `add` per row). */
 	addRows(rows: readonly InsertRow<C>[]): InsertStatement<C> {
-		const added = rows.map((r) => (r as readonly unknown[]).map(toExpression));
-		return this.#with({ rows: [...this.props.rows, ...added] });
+		const all = this.props.rows.slice();
+		for (const r of rows) all.push(checkRow(r as readonly unknown[]));
+		return this.patched({ rows: all });
 	}
 
 	/**
@@ -88,24 +107,24 @@ export class InsertStatement<
 		col: K,
 		expr: Expression<ColumnInput<K>> | ColumnInput<K>,
 	): InsertStatement<C> {
-		return this.#with({
+		return this.patched({
 			onDuplicate: [...this.props.onDuplicate, [col, toExpression(expr)]],
 		});
 	}
 
 	/** The conflict target (unique key columns) for PostgreSQL/SQLite upserts; MySQL ignores it. */
 	onConflict(...columns: AnyColumn[]): InsertStatement<C> {
-		return this.#with({ conflictTarget: columns });
+		return this.patched({ conflictTarget: columns });
 	}
 
 	/** `INSERT IGNORE` on/off (godropbox: `IgnoreDuplicates`). */
 	ignoreDuplicates(ignore: boolean): InsertStatement<C> {
-		return this.#with({ ignore });
+		return this.patched({ ignore });
 	}
 
 	/** `/* text *\/` after INTO (godropbox: `Comment`). */
 	comment(text: string): InsertStatement<C> {
-		return this.#with({ comment: text });
+		return this.patched({ comment: text });
 	}
 
 	/** A copy (cheap: the statement is immutable). */
@@ -150,20 +169,38 @@ export class InsertStatement<
 		c.qualify = true;
 		if (p.rows.length === 0) c.fail(Code.INSERT_NO_ROWS, "No row specified");
 		c.sql += ") VALUES (";
+		const group =
+			c.inline || c.placeholders === "dollar"
+				? undefined
+				: `${"?,".repeat(p.columns.length - 1)}?)`;
 		for (let r = 0; r < p.rows.length; r++) {
-			const row = p.rows[r] as readonly Expression[];
+			const row = p.rows[r] as readonly unknown[];
 			if (r > 0) c.sql += ", (";
 			if (row.length !== p.columns.length)
 				c.fail(
 					Code.INSERT_VALUE_COUNT,
 					"# of values does not match # of columns",
 				);
+			if (group !== undefined) {
+				// Fast path: a row of strings and numbers is one placeholder group.
+				const start = c.params.length;
+				let i = 0;
+				for (; i < row.length; i++) {
+					const v = row[i];
+					if (typeof v === "string" || typeof v === "number") c.params.push(v);
+					else break;
+				}
+				if (i === row.length) {
+					c.sql += group;
+					continue;
+				}
+				c.params.length = start;
+			}
 			for (let i = 0; i < row.length; i++) {
 				if (i > 0) c.sql += ",";
 				const v = row[i];
-				if (v == null)
-					c.fail(Code.NIL_ARGUMENT, `nil value in row ${r} col ${i}`);
-				v.compile(c);
+				if (v instanceof Expression) v.compile(c);
+				else c.literal(v as LiteralValue);
 			}
 			c.sql += ")";
 		}

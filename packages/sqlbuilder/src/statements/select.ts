@@ -14,6 +14,8 @@ export type RowOf<P extends readonly Projection[]> = {
 	[E in P[number] as E["~projection"]["name"]]: E["~projection"]["value"];
 };
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** @internal */
 export interface SelectProps {
 	readonly from: object;
@@ -36,7 +38,7 @@ export class SelectStatement<Row = Record<string, unknown>> extends Statement {
 	/** Phantom: the result row type. */
 	declare readonly "~row": Row;
 	/** @internal */
-	readonly props: SelectProps;
+	declare readonly props: SelectProps;
 
 	/** @internal Use `table.select(...)`. */
 	constructor(props: SelectProps) {
@@ -63,61 +65,79 @@ export class SelectStatement<Row = Record<string, unknown>> extends Statement {
 		});
 	}
 
-	#with(patch: Partial<SelectProps>): SelectStatement<Row> {
-		return new SelectStatement<Row>({ ...this.props, ...patch });
+	// An explicit copy keeps one object shape and is several times faster than a spread.
+	/** @internal A copy with `patch` applied. */
+	private patched(patch: Partial<SelectProps>): SelectStatement<Row> {
+		const p = this.props;
+		const n: Mutable<SelectProps> = {
+			from: p.from,
+			projections: p.projections,
+			where: p.where,
+			groupBy: p.groupBy,
+			orderBy: p.orderBy,
+			limit: p.limit,
+			offset: p.offset,
+			distinct: p.distinct,
+			lock: p.lock,
+			comment: p.comment,
+		};
+		Object.assign(n, patch);
+		return new SelectStatement<Row>(n);
 	}
 
 	/** Replaces the WHERE condition (godropbox: `Where`). */
 	where(condition: BoolExpression): SelectStatement<Row> {
-		return this.#with({ where: condition });
+		return this.patched({ where: condition });
 	}
 
 	/** `and(previous, condition)`, or `where(condition)` when there is none (godropbox: `AndWhere`). */
 	andWhere(condition: BoolExpression): SelectStatement<Row> {
 		const w = this.props.where;
-		return this.#with({
+		return this.patched({
 			where: w === undefined ? condition : and(w, condition),
 		});
 	}
 
 	/** Replaces the GROUP BY list; an empty list fails at render (godropbox: `GroupBy`). */
 	groupBy(...expressions: Expression[]): SelectStatement<Row> {
-		return this.#with({ groupBy: expressions });
+		return this.patched({ groupBy: expressions });
 	}
 
 	/** Replaces the ORDER BY list (godropbox: `OrderBy`). */
 	orderBy(...clauses: OrderByClause[]): SelectStatement<Row> {
-		return this.#with({ orderBy: clauses });
+		return this.patched({ orderBy: clauses });
 	}
 
 	/** LIMIT; a negative value unsets it (godropbox: `Limit`). */
 	limit(limit: number | bigint): SelectStatement<Row> {
-		return this.#with({ limit: checkCount(limit, "limit") });
+		return this.patched({ limit: checkCount(limit, "limit") });
 	}
 
 	/** OFFSET; needs a limit, or rendering fails (godropbox dropped it silently). */
 	offset(offset: number | bigint): SelectStatement<Row> {
-		return this.#with({ offset: checkCount(offset, "offset") });
+		return this.patched({ offset: checkCount(offset, "offset") });
 	}
 
 	/** SELECT DISTINCT (godropbox: `Distinct`). */
 	distinct(): SelectStatement<Row> {
-		return this.#with({ distinct: true });
+		return this.patched({ distinct: true });
 	}
 
 	/** `LOCK IN SHARE MODE` (`FOR SHARE` on PostgreSQL); ignored after `forUpdate()`. */
 	withSharedLock(): SelectStatement<Row> {
-		return this.props.lock === "update" ? this : this.#with({ lock: "share" });
+		return this.props.lock === "update"
+			? this
+			: this.patched({ lock: "share" });
 	}
 
 	/** `FOR UPDATE` (godropbox: `ForUpdate`). */
 	forUpdate(): SelectStatement<Row> {
-		return this.#with({ lock: "update" });
+		return this.patched({ lock: "update" });
 	}
 
 	/** `/* text *\/` after SELECT; letters, digits, `_`, space, `.`, `?` only. */
 	comment(text: string): SelectStatement<Row> {
-		return this.#with({ comment: text });
+		return this.patched({ comment: text });
 	}
 
 	/** A copy (cheap: the statement is immutable) (godropbox: `Copy`). */

@@ -28,7 +28,7 @@ export interface UnionProps {
 export class UnionStatement<Row = Record<string, unknown>> extends Statement {
 	declare readonly "~row": Row;
 	/** @internal */
-	readonly props: UnionProps;
+	declare readonly props: UnionProps;
 
 	/** @internal Use `union()` / `unionAll()`. */
 	constructor(props: UnionProps) {
@@ -36,23 +36,24 @@ export class UnionStatement<Row = Record<string, unknown>> extends Statement {
 		this.props = props;
 	}
 
-	#with(patch: Partial<UnionProps>): UnionStatement<Row> {
+	/** @internal A copy with `patch` applied. */
+	private patched(patch: Partial<UnionProps>): UnionStatement<Row> {
 		return new UnionStatement<Row>({ ...this.props, ...patch });
 	}
 
 	/** Replaces the union's ORDER BY list (godropbox: `OrderBy`). */
 	orderBy(...clauses: OrderByClause[]): UnionStatement<Row> {
-		return this.#with({ orderBy: clauses });
+		return this.patched({ orderBy: clauses });
 	}
 
 	/** LIMIT of the union (godropbox: `Limit`). */
 	limit(limit: number | bigint): UnionStatement<Row> {
-		return this.#with({ limit: checkCount(limit, "limit") });
+		return this.patched({ limit: checkCount(limit, "limit") });
 	}
 
 	/** OFFSET of the union (godropbox: `Offset`); needs a limit. */
 	offset(offset: number | bigint): UnionStatement<Row> {
-		return this.#with({ offset: checkCount(offset, "offset") });
+		return this.patched({ offset: checkCount(offset, "offset") });
 	}
 
 	/** A copy (cheap: the statement is immutable). */

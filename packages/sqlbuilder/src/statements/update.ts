@@ -14,7 +14,7 @@ import { checkCount, Statement } from "./statement.js";
 export interface UpdateTable {
 	name(): string;
 	readonly forcedIndex: string | undefined;
-	columns(): AnyColumn[];
+	columnsView(): readonly AnyColumn[];
 	columnByName(name: string): AnyColumn | undefined;
 }
 
@@ -35,7 +35,7 @@ export interface UpdateProps {
  */
 export class UpdateStatement<Tbl extends string = string> extends Statement {
 	/** @internal */
-	readonly props: UpdateProps;
+	declare readonly props: UpdateProps;
 
 	/** @internal Use `table.update()`. */
 	constructor(props: UpdateProps) {
@@ -55,7 +55,8 @@ export class UpdateStatement<Tbl extends string = string> extends Statement {
 		});
 	}
 
-	#with(patch: Partial<UpdateProps>): UpdateStatement<Tbl> {
+	/** @internal A copy with `patch` applied. */
+	private patched(patch: Partial<UpdateProps>): UpdateStatement<Tbl> {
 		return new UpdateStatement<Tbl>({ ...this.props, ...patch });
 	}
 
@@ -71,27 +72,27 @@ export class UpdateStatement<Tbl extends string = string> extends Statement {
 			value instanceof Expression
 				? value
 				: new LiteralExpression(checkLiteral(value));
-		return this.#with({ sets: [...this.props.sets, [col, expr]] });
+		return this.patched({ sets: [...this.props.sets, [col, expr]] });
 	}
 
 	/** The WHERE condition (godropbox: `Where`); required. */
 	where(condition: BoolExpression): UpdateStatement<Tbl> {
-		return this.#with({ where: condition });
+		return this.patched({ where: condition });
 	}
 
 	/** ORDER BY (MySQL only) (godropbox: `OrderBy`). */
 	orderBy(...clauses: OrderByClause[]): UpdateStatement<Tbl> {
-		return this.#with({ orderBy: clauses });
+		return this.patched({ orderBy: clauses });
 	}
 
 	/** LIMIT (MySQL only) (godropbox: `Limit`). */
 	limit(limit: number | bigint): UpdateStatement<Tbl> {
-		return this.#with({ limit: checkCount(limit, "limit") });
+		return this.patched({ limit: checkCount(limit, "limit") });
 	}
 
 	/** `/* text *\/` after UPDATE (godropbox: `Comment`). */
 	comment(text: string): UpdateStatement<Tbl> {
-		return this.#with({ comment: text });
+		return this.patched({ comment: text });
 	}
 
 	/** A copy (cheap: the statement is immutable). */
@@ -111,8 +112,10 @@ export class UpdateStatement<Tbl extends string = string> extends Statement {
 			c.fail(Code.UPDATE_NO_COLUMNS, "No column updated");
 		c.sql += " SET ";
 		const tableName = p.table.name();
-		const byName = new Map<string, Expression>();
-		for (const [col0, expr] of p.sets) {
+		// Last assignment per column name wins; output follows the table's column order.
+		const names: string[] = new Array(p.sets.length);
+		for (let i = 0; i < p.sets.length; i++) {
+			const col0 = (p.sets[i] as readonly [AnyColumn, Expression])[0];
 			if (col0 == null) c.fail(Code.NIL_ARGUMENT, "nil column");
 			const col = col0 instanceof LookupColumn ? col0.resolve() : col0;
 			if (
@@ -123,13 +126,14 @@ export class UpdateStatement<Tbl extends string = string> extends Statement {
 					Code.UPDATE_FOREIGN_COLUMN,
 					`Column '${col.tableName ?? ""}.${col.name()}' does not belong to table '${tableName}'`,
 				);
-			byName.set(col.name(), expr);
+			names[i] = col.name();
 		}
 		const mysql = c.dialect === "mysql";
 		let n = 0;
-		for (const col of p.table.columns()) {
-			if (!byName.has(col.name())) continue;
-			const expr = byName.get(col.name());
+		for (const col of p.table.columnsView()) {
+			const idx = names.lastIndexOf(col.name());
+			if (idx < 0) continue;
+			const expr = (p.sets[idx] as readonly [AnyColumn, Expression])[1];
 			if (n++ > 0) c.sql += ", ";
 			if (expr == null) c.fail(Code.NIL_ARGUMENT, "nil value");
 			c.qualify = mysql;
