@@ -42,6 +42,13 @@ export interface KetamaRingOptions {
 	 * @defaultValue undefined
 	 */
 	readonly defaultPort?: number | undefined;
+	/**
+	 * Remembered key → server lookups (first-in first-out eviction), like hashring's
+	 * 5,000-entry LRU: repeated hot keys skip the MD5. Cleared whenever the ring changes.
+	 * `0` disables the cache. Unit: entries.
+	 * @defaultValue 5000
+	 */
+	readonly cacheSize?: number | undefined;
 }
 
 /** The defaults of {@link KetamaRingOptions}. */
@@ -49,6 +56,7 @@ export const DEFAULT_KETAMA_RING_OPTIONS = Object.freeze({
 	vnodes: 40,
 	pointsPerHash: 4,
 	defaultPort: undefined,
+	cacheSize: 5000,
 } as const);
 
 interface ResolvedServer {
@@ -60,6 +68,7 @@ function resolveOptions(options: KetamaRingOptions): {
 	vnodes: number;
 	pointsPerHash: number;
 	defaultPort: number | undefined;
+	cacheSize: number;
 } {
 	const vnodes = options.vnodes ?? DEFAULT_KETAMA_RING_OPTIONS.vnodes;
 	if (!Number.isInteger(vnodes) || vnodes < 1 || vnodes > 10_000) {
@@ -86,7 +95,14 @@ function resolveOptions(options: KetamaRingOptions): {
 			`defaultPort must be an integer in 0..65535, got ${describe(defaultPort)}`,
 		);
 	}
-	return { vnodes, pointsPerHash, defaultPort };
+	const cacheSize = options.cacheSize ?? DEFAULT_KETAMA_RING_OPTIONS.cacheSize;
+	if (!Number.isInteger(cacheSize) || cacheSize < 0 || cacheSize > 16_777_216) {
+		throw rangeError(
+			HASH2_ERROR_CODES.INVALID_OPTION,
+			`cacheSize must be an integer in 0..16777216, got ${describe(cacheSize)}`,
+		);
+	}
+	return { vnodes, pointsPerHash, defaultPort, cacheSize };
 }
 
 function resolveServer(server: string | KetamaServer): ResolvedServer {
@@ -132,6 +148,8 @@ export class KetamaRing {
 	readonly #vnodes: number;
 	readonly #pointsPerHash: number;
 	readonly #defaultPort: number | undefined;
+	readonly #cacheSize: number;
+	readonly #cache = new Map<string, number>();
 	#servers: ResolvedServer[] = [];
 	#points = new Uint32Array(0);
 	#owners = new Uint32Array(0);
@@ -152,6 +170,7 @@ export class KetamaRing {
 		this.#vnodes = o.vnodes;
 		this.#pointsPerHash = o.pointsPerHash;
 		this.#defaultPort = o.defaultPort;
+		this.#cacheSize = o.cacheSize;
 		if (!Array.isArray(servers)) {
 			throw typeError(
 				HASH2_ERROR_CODES.INVALID_NODE,
@@ -243,6 +262,11 @@ export class KetamaRing {
 				"the ketama ring has no servers (or every weight share rounds to 0 hashes)",
 			);
 		}
+		const cacheSize = this.#cacheSize;
+		if (cacheSize !== 0) {
+			const hit = this.#cache.get(key);
+			if (hit !== undefined) return hit;
+		}
 		md5String(key);
 		const h = (MD5_OUT[0] as number) >>> 0;
 		// lower bound: first point >= h; past the end wraps to point 0 (libketama)
@@ -253,7 +277,15 @@ export class KetamaRing {
 			if ((points[mid] as number) < h) lo = mid + 1;
 			else hi = mid;
 		}
-		return this.#owners[lo === n ? 0 : lo] as number;
+		const owner = this.#owners[lo === n ? 0 : lo] as number;
+		if (cacheSize !== 0) {
+			const cache = this.#cache;
+			if (cache.size >= cacheSize) {
+				cache.delete(cache.keys().next().value as string);
+			}
+			cache.set(key, owner);
+		}
+		return owner;
 	}
 
 	/**
@@ -280,6 +312,7 @@ export class KetamaRing {
 	}
 
 	#build(): void {
+		this.#cache.clear();
 		const servers = this.#servers;
 		const count = servers.length;
 		let total = 0;

@@ -120,6 +120,19 @@ describe("KetamaRing behaviour", () => {
 		expect(ring.pointCount).toBe((51 + 51 + 17) * 4);
 	});
 
+	it("the lookup cache never changes an answer, and is dropped when the ring changes", () => {
+		const servers = ["a:1", "b:1", "c:1"];
+		const plain = new KetamaRing(servers, { cacheSize: 0 });
+		const cached = new KetamaRing(servers, { cacheSize: 3 });
+		const keys = Array.from({ length: 400 }, (_, i) => `k${i % 7}-${i % 5}`);
+		for (const k of keys) expect(cached.get(k)).toBe(plain.get(k));
+		const owned = keys.find((k) => cached.get(k) === "b:1") as string;
+		cached.remove("b:1");
+		plain.remove("b:1");
+		expect(cached.get(owned)).not.toBe("b:1");
+		for (const k of keys) expect(cached.get(k)).toBe(plain.get(k));
+	});
+
 	it("validates servers, options and keys", () => {
 		const N = HASH2_ERROR_CODES.INVALID_NODE;
 		expect(errorOf(() => new KetamaRing([""]))).toEqual(["TypeError", N]);
