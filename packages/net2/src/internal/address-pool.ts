@@ -145,13 +145,14 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 				);
 		}
 		const seq = ++this.#seq;
-		if (this.#idle > 0 && this.#pool.pending === 0) {
-			// Fast path: generic-pool hands the oldest idle slot over synchronously, so no timer
-			// and no abort listener are needed.
+		const gp = this.#pool;
+		if (gp.available > 0 && gp.pending === 0) {
+			// Fast path: with a slot available and nobody queued, generic-pool's acquire hands
+			// the oldest idle slot over synchronously (Pool.js _dispense), so this get cannot
+			// wait and needs no timer and no abort listener. (Testing our own idle count here
+			// instead would be wrong: it drops only when the slot is lent, a microtask later.)
 			this.#pending++;
-			return this.#pool
-				.acquire()
-				.then((slot) => this.#onFastSlot(slot, seq, signal));
+			return gp.acquire().then((slot) => this.#onFastSlot(slot, seq, signal));
 		}
 		return this.#acquireSlow(seq, signal);
 	}
@@ -184,6 +185,8 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 			};
 			this.#pending++;
 			this.#waiters.add(w);
+			// Our own timer, and only here: generic-pool's acquireTimeoutMillis would arm one for
+			// every acquire, fast path included (a third of the cost of a cycle).
 			const timeout = this.#o.acquireTimeout;
 			if (timeout > 0)
 				w.timer = setTimeout(() => {
@@ -250,6 +253,13 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 		this.#settle(w);
 		w.reject(err);
 		this.#maybeFinish();
+	}
+
+	/** Counts a slot as idle (it is, or is about to be, in generic-pool's available list). */
+	#park(slot: Slot): void {
+		if (slot.idle) return;
+		slot.enterIdle(this.#o.now());
+		this.#idle++;
 	}
 
 	#lend(slot: Slot): ManagedConnection {
@@ -337,7 +347,7 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 			this.#pool.release(slot);
 			return;
 		}
-		if (this.#idle >= this.#o.maxIdleConnections) {
+		if (!slot.idle && this.#idle >= this.#o.maxIdleConnections) {
 			// godropbox closes the oldest idle handle on overflow; generic-pool does not let us
 			// reach into its queue, so the surplus (newest) one is closed instead.
 			this.#discards++;
@@ -350,8 +360,7 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 			this.#pool.destroy(slot);
 			return;
 		}
-		slot.enterIdle(this.#o.now());
-		this.#idle++;
+		this.#park(slot);
 		this.#pool.release(slot);
 		if (channels.release.hasSubscribers)
 			channels.release.publish({
@@ -436,6 +445,9 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 			});
 		const slot = new Slot(this, socket, undefined, 0);
 		this.#slots.add(slot);
+		// generic-pool gives it to a waiting request or, if none is left (timed out), puts it in
+		// its available list without telling us: count it idle now, #lend un-counts it.
+		this.#park(slot);
 		const state = this.#state as State; // may have changed while dialling
 		if (state === DESTROYED || state === LAME_DUCK) slot.kill("closed");
 		return slot;

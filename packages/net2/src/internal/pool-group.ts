@@ -49,6 +49,11 @@ export abstract class PoolGroup implements ConnectionPool {
 	protected readonly options: ResolvedConnectionOptions;
 	/** @internal */
 	protected readonly pools = new Map<string, AddressPool>();
+	/**
+	 * The same pools by network, then address: `get` looks up the caller's own strings (whose
+	 * hashes V8 caches) instead of building a `"network address"` key per call.
+	 */
+	readonly #byNetwork = new Map<string, Map<string, AddressPool>>();
 	/** Unregistered pools still lending connections; awaited by close()/destroy(). */
 	readonly #retired = new Set<AddressPool>();
 	#state: 0 | 1 | 2 = OPEN;
@@ -69,6 +74,12 @@ export abstract class PoolGroup implements ConnectionPool {
 	protected addPool(network: Network, address: string): AddressPool {
 		const pool = new AddressPool(this, network, address, this.options);
 		this.pools.set(locationKey(network, address), pool);
+		let byAddress = this.#byNetwork.get(network);
+		if (byAddress === undefined) {
+			byAddress = new Map();
+			this.#byNetwork.set(network, byAddress);
+		}
+		byAddress.set(address, pool);
 		return pool;
 	}
 
@@ -77,6 +88,7 @@ export abstract class PoolGroup implements ConnectionPool {
 		const pool = this.pools.get(key);
 		if (pool === undefined) return false;
 		this.pools.delete(key);
+		this.#byNetwork.get(pool.network)?.delete(pool.address);
 		pool.enterLameDuckMode();
 		this.#retired.add(pool);
 		pool.whenDone().then(() => this.#retired.delete(pool));
@@ -101,7 +113,7 @@ export abstract class PoolGroup implements ConnectionPool {
 	): AddressPool | Promise<never> {
 		if (this.#state !== OPEN)
 			return Promise.reject(this.stateError(network, address));
-		const pool = this.pools.get(locationKey(network, address));
+		const pool = this.#byNetwork.get(network)?.get(address);
 		if (pool === undefined) {
 			try {
 				checkAddress(network, address);

@@ -44,6 +44,11 @@ export class Slot {
 			// Permanent listeners: a background failure never becomes an unhandled 'error'.
 			socket.on("error", this.#onError);
 			socket.on("close", this.#onClose);
+			// Start reading now (a fresh socket reads only once someone asks): an idle socket must
+			// see the peer's FIN/RST. Bytes read stay buffered for the borrower (flowing stays null,
+			// so a later 'data' listener still gets them). godropbox never notices a dead idle
+			// connection before handing it out; we do.
+			socket.read(0);
 		}
 	}
 
@@ -55,23 +60,11 @@ export class Slot {
 		this.#die("closed");
 	};
 
-	/** An idle socket became readable: unexpected bytes or end of stream. Either way unusable. */
-	#onIdleReadable = (): void => {
-		this.kill(
-			this.socket !== null && this.socket.readableLength > 0
-				? "unexpected-data"
-				: "closed-by-peer",
-		);
-	};
-
 	#die(reason: string): void {
 		if (!this.alive) return;
 		this.alive = false;
 		const wasIdle = this.idle;
-		if (wasIdle) {
-			this.idle = false;
-			this.socket?.removeListener("readable", this.#onIdleReadable);
-		}
+		if (wasIdle) this.idle = false;
 		this.owner.slotDied(this, reason, wasIdle);
 	}
 
@@ -82,8 +75,14 @@ export class Slot {
 	get usable(): boolean {
 		if (!this.alive) return false;
 		const socket = this.socket as Socket;
-		if (!socket.destroyed && socket.writable) return true;
-		this.kill("closed");
+		if (
+			!socket.destroyed &&
+			socket.writable &&
+			socket.readableLength === 0 &&
+			!socket.readableEnded
+		)
+			return true;
+		this.kill(socket.readableLength > 0 ? "unexpected-data" : "closed");
 		return false;
 	}
 
@@ -94,23 +93,19 @@ export class Slot {
 	}
 
 	/**
-	 * Parks the socket: unref it (an idle pool does not keep the process alive) and watch it
-	 * (a 'readable' listener keeps it reading, so a peer close or stray bytes are seen now,
-	 * not by the next borrower).
+	 * Parks the socket: unref it, so an idle pool does not keep the process alive. It keeps
+	 * reading (see the constructor), so a peer's FIN or RST closes it while idle and fires our
+	 * 'close' listener; stray bytes stay buffered and make it unusable.
 	 */
 	enterIdle(now: number): void {
-		const socket = this.socket as Socket;
 		this.idle = true;
 		this.idleSince = now;
-		socket.unref();
-		socket.on("readable", this.#onIdleReadable);
+		(this.socket as Socket).unref();
 	}
 
-	/** Un-parks for a borrower. Removing the last 'readable' listener restores flowing=null. */
+	/** Un-parks for a borrower. */
 	leaveIdle(): void {
-		const socket = this.socket as Socket;
 		this.idle = false;
-		socket.removeListener("readable", this.#onIdleReadable);
-		socket.ref();
+		(this.socket as Socket).ref();
 	}
 }

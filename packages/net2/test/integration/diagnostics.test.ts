@@ -62,7 +62,7 @@ describe("diagnostics_channel", () => {
 			).toMatchObject({ address: dead, error: expect.any(Error) });
 			expect(
 				seen.find((e) => e.name === NET2_CHANNELS.idleClose)?.message,
-			).toMatchObject({ reason: "closed-by-peer" });
+			).toMatchObject({ reason: "closed" });
 		} finally {
 			for (const unsub of subs) unsub();
 		}
