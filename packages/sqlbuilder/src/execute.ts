@@ -10,6 +10,8 @@ import { UnionStatement } from "./statements/union.js";
 export interface KnexLike {
 	raw(sql: string, bindings: readonly unknown[]): KnexRawLike;
 	readonly client: {
+		/** The driver module knex loaded (pg's exposes `types`). */
+		readonly driver?: unknown;
 		readonly dialect?: string | undefined;
 		readonly driverName?: string | undefined;
 		readonly config?: { readonly client?: unknown } | undefined;
@@ -62,6 +64,31 @@ const DRIVER_OPTIONS: Record<Dialect, Record<string, unknown>> = {
 	postgres: {},
 	sqlite: { safeIntegers: true },
 };
+
+type TypeParser = (oid: number, format?: string) => (value: string) => unknown;
+
+const pgOptionsCache = new WeakMap<object, Record<string, unknown>>();
+
+/**
+ * pg parses `timestamp` (oid 1114) in the process time zone; we write UTC wall-clock text, so
+ * it is read back as text and parsed as UTC by the result conversion.
+ */
+function pgOptions(knex: KnexLike): Record<string, unknown> {
+	const driver = knex.client.driver as
+		| { types?: { getTypeParser?: TypeParser } }
+		| undefined;
+	const types = driver?.types;
+	const base = types?.getTypeParser;
+	if (types === undefined || base === undefined) return DRIVER_OPTIONS.postgres;
+	let opts = pgOptionsCache.get(types);
+	if (opts === undefined) {
+		const getTypeParser: TypeParser = (oid, format) =>
+			oid === 1114 ? (v: string) => v : base.call(types, oid, format);
+		opts = { types: { getTypeParser } };
+		pgOptionsCache.set(types, opts);
+	}
+	return opts;
+}
 
 function rowsOf(dialect: Dialect, res: unknown): Record<string, unknown>[] {
 	if (dialect === "mysql") return (res as [Record<string, unknown>[]])[0];
@@ -131,7 +158,11 @@ export async function execute(
 	const q = renderQuery(stmt, dialect, options?.database, "knex");
 	let res: unknown;
 	try {
-		res = await knex.raw(q.sql, q.params).options(DRIVER_OPTIONS[dialect]);
+		res = await knex
+			.raw(q.sql, q.params)
+			.options(
+				dialect === "postgres" ? pgOptions(knex) : DRIVER_OPTIONS[dialect],
+			);
 	} catch (cause) {
 		throw queryFailed(q, cause);
 	}

@@ -114,6 +114,20 @@ export function statementSuite(_dialect: Dialect, db: () => Knex): void {
 		]);
 	});
 
+	it("reads dates back as UTC whatever the process time zone", async () => {
+		const saved = process.env.TZ;
+		process.env.TZ = "Asia/Kolkata";
+		try {
+			const rows = await execute(users.select(created).where(eqL(id, 1)), db());
+			expect(rows).toEqual([
+				{ created: new Date(Date.UTC(2024, 1, 29, 23, 59, 58, 123)) },
+			]);
+		} finally {
+			if (saved === undefined) delete process.env.TZ;
+			else process.env.TZ = saved;
+		}
+	});
+
 	it("filters with and/in/like/bigint and a commented statement containing '?'", async () => {
 		const rows = await execute(
 			users
