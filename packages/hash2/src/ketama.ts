@@ -43,9 +43,10 @@ export interface KetamaRingOptions {
 	 */
 	readonly defaultPort?: number | undefined;
 	/**
-	 * Remembered key → server lookups (first-in first-out eviction), like hashring's
-	 * 5,000-entry LRU: repeated hot keys skip the MD5. Cleared whenever the ring changes.
-	 * `0` disables the cache. Unit: entries.
+	 * Size of the key → server lookup cache (like hashring's 5,000-entry LRU): repeated hot
+	 * keys skip the MD5. Direct-mapped with `cacheSize` rounded up to a power of two slots, so
+	 * two hot keys may evict each other. Cleared whenever the ring changes. `0` disables it.
+	 * Unit: entries.
 	 * @defaultValue 5000
 	 */
 	readonly cacheSize?: number | undefined;
@@ -149,7 +150,12 @@ export class KetamaRing {
 	readonly #pointsPerHash: number;
 	readonly #defaultPort: number | undefined;
 	readonly #cacheSize: number;
-	readonly #cache = new Map<string, number>();
+	// Direct-mapped cache: slot = FNV-1a 32 of the key's UTF-16 code units & mask; a slot holds
+	// the last key that hashed there. A miss costs one short hash and two stores — a Map with
+	// eviction measured 2× slower than no cache at all on miss-heavy traffic.
+	#cacheKeys: (string | undefined)[] = [];
+	#cacheOwners = new Uint32Array(0);
+	#cacheMask = 0;
 	#servers: ResolvedServer[] = [];
 	#points = new Uint32Array(0);
 	#owners = new Uint32Array(0);
@@ -171,6 +177,7 @@ export class KetamaRing {
 		this.#pointsPerHash = o.pointsPerHash;
 		this.#defaultPort = o.defaultPort;
 		this.#cacheSize = o.cacheSize;
+		this.#resetCache();
 		if (!Array.isArray(servers)) {
 			throw typeError(
 				HASH2_ERROR_CODES.INVALID_NODE,
@@ -263,9 +270,15 @@ export class KetamaRing {
 			);
 		}
 		const cacheSize = this.#cacheSize;
+		let slot = -1;
 		if (cacheSize !== 0) {
-			const hit = this.#cache.get(key);
-			if (hit !== undefined) return hit;
+			let x = 0x811c9dc5;
+			for (let i = 0; i < key.length; i++) {
+				x = Math.imul(x ^ key.charCodeAt(i), 0x01000193);
+			}
+			slot = x & this.#cacheMask;
+			if (this.#cacheKeys[slot] === key)
+				return this.#cacheOwners[slot] as number;
 		}
 		md5String(key);
 		const h = (MD5_OUT[0] as number) >>> 0;
@@ -278,12 +291,9 @@ export class KetamaRing {
 			else hi = mid;
 		}
 		const owner = this.#owners[lo === n ? 0 : lo] as number;
-		if (cacheSize !== 0) {
-			const cache = this.#cache;
-			if (cache.size >= cacheSize) {
-				cache.delete(cache.keys().next().value as string);
-			}
-			cache.set(key, owner);
+		if (slot >= 0) {
+			this.#cacheKeys[slot] = key;
+			this.#cacheOwners[slot] = owner;
 		}
 		return owner;
 	}
@@ -303,6 +313,15 @@ export class KetamaRing {
 		return (MD5_OUT[0] as number) >>> 0;
 	}
 
+	#resetCache(): void {
+		if (this.#cacheSize === 0) return;
+		// power of two ≥ cacheSize
+		const slots = 2 ** Math.ceil(Math.log2(this.#cacheSize));
+		this.#cacheKeys = new Array<string | undefined>(slots).fill(undefined);
+		this.#cacheOwners = new Uint32Array(slots);
+		this.#cacheMask = slots - 1;
+	}
+
 	#hashName(address: string): string {
 		if (this.#defaultPort === undefined) return address;
 		const parts = address.split(":");
@@ -312,7 +331,7 @@ export class KetamaRing {
 	}
 
 	#build(): void {
-		this.#cache.clear();
+		this.#resetCache();
 		const servers = this.#servers;
 		const count = servers.length;
 		let total = 0;
