@@ -39,7 +39,8 @@ interface Waiter {
 	readonly resolve: (conn: ManagedConnection) => void;
 	readonly reject: (err: unknown) => void;
 	settled: boolean;
-	timer: NodeJS.Timeout | undefined;
+	/** performance.now() by which it must be served (acquireTimeout), or Infinity. */
+	readonly deadline: number;
 	onAbort: (() => void) | undefined;
 }
 
@@ -81,6 +82,9 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 	/** Every live slot (idle, lent, or in generic-pool's hands between the two). */
 	readonly #slots = new Set<Slot>();
 	readonly #waiters = new Set<Waiter>();
+	/** Waiters with no generic-pool request yet (they came at the limit), oldest first. */
+	readonly #parked = new Set<Waiter>();
+	#timer: NodeJS.Timeout | undefined;
 	#finishing = false;
 	#done: Promise<void> | undefined;
 	#resolveDone: (() => void) | undefined;
@@ -146,7 +150,7 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 		}
 		const seq = ++this.#seq;
 		const gp = this.#pool;
-		if (gp.available > 0 && gp.pending === 0) {
+		if (gp.available > 0 && gp.pending === 0 && this.#parked.size === 0) {
 			// Fast path: with a slot available and nobody queued, generic-pool's acquire hands
 			// the oldest idle slot over synchronously (Pool.js _dispense), so this get cannot
 			// wait and needs no timer and no abort listener. (Testing our own idle count here
@@ -174,27 +178,21 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 		signal: AbortSignal | undefined,
 	): Promise<ManagedConnection> {
 		return new Promise<ManagedConnection>((resolve, reject) => {
+			const timeout = this.#o.acquireTimeout;
 			const w: Waiter = {
 				seq,
 				signal,
 				resolve,
 				reject,
 				settled: false,
-				timer: undefined,
+				deadline: timeout > 0 ? performance.now() + timeout : Infinity,
 				onAbort: undefined,
 			};
 			this.#pending++;
 			this.#waiters.add(w);
-			// Our own timer, and only here: generic-pool's acquireTimeoutMillis would arm one for
-			// every acquire, fast path included (a third of the cost of a cycle).
-			const timeout = this.#o.acquireTimeout;
-			if (timeout > 0)
-				w.timer = setTimeout(() => {
-					this.#fail(
-						w,
-						new AcquireTimeoutError(this.network, this.address, timeout),
-					);
-				}, timeout);
+			// One timer per address pool, not per waiter (generic-pool's acquireTimeoutMillis
+			// would arm one for every acquire, fast path included: a third of a cycle's cost).
+			if (timeout > 0 && this.#timer === undefined) this.#armTimer(timeout);
 			if (signal !== undefined) {
 				w.onAbort = () => {
 					this.#fail(
@@ -204,8 +202,32 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 				};
 				signal.addEventListener("abort", w.onAbort, { once: true });
 			}
-			this.#request(w);
+			const gp = this.#pool;
+			if (
+				this.#parked.size === 0 &&
+				(gp.available > 0 || gp.spareResourceCapacity > 0)
+			)
+				this.#request(w);
+			else this.#parked.add(w); // at the limit: the next returned slot comes straight here
 		});
+	}
+
+	/** A slot's capacity was freed (destroyed): a parked waiter may now get a dial. */
+	#pump(): void {
+		if (this.#parked.size === 0) return;
+		const gp = this.#pool;
+		if (gp.spareResourceCapacity <= 0 && gp.available === 0) return;
+		for (const w of this.#parked) {
+			this.#parked.delete(w);
+			this.#request(w);
+			return;
+		}
+	}
+
+	/** generic-pool destroy of a slot that is not being retried by its waiter. */
+	#destroySlot(slot: Slot): void {
+		this.#pool.destroy(slot);
+		this.#pump();
 	}
 
 	#request(w: Waiter): void {
@@ -227,7 +249,10 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 			// A failure older than this get (its create outlived the get that caused it) is not
 			// this get's answer: ask again, which dials afresh.
 			if (slot.seq < w.seq) this.#request(w);
-			else this.#fail(w, slot.error);
+			else {
+				this.#fail(w, slot.error);
+				this.#pump();
+			}
 			return;
 		}
 		if (!slot.usable) {
@@ -239,13 +264,41 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 		w.resolve(this.#lend(slot));
 	}
 
+	#armTimer(delay: number): void {
+		this.#timer = setTimeout(this.#onTimer, Math.max(1, Math.ceil(delay)));
+		// A waiting get is kept alive by what it waits for (a dial, a borrower's I/O), not by
+		// its deadline; and a timer left armed after the last waiter must not hold the process.
+		this.#timer.unref();
+	}
+
+	/** Fails the waiters past their deadline; re-arms for the next one. */
+	readonly #onTimer = (): void => {
+		this.#timer = undefined;
+		const now = performance.now();
+		// All waiters share acquireTimeout, so insertion order is deadline order.
+		for (const w of this.#waiters) {
+			if (w.deadline > now) {
+				if (w.deadline !== Infinity) this.#armTimer(w.deadline - now);
+				return;
+			}
+			this.#fail(
+				w,
+				new AcquireTimeoutError(
+					this.network,
+					this.address,
+					this.#o.acquireTimeout,
+				),
+			);
+		}
+	};
+
 	#settle(w: Waiter): void {
 		w.settled = true;
-		if (w.timer !== undefined) clearTimeout(w.timer);
 		if (w.onAbort !== undefined)
 			w.signal?.removeEventListener("abort", w.onAbort);
 		this.#pending--;
 		this.#waiters.delete(w);
+		this.#parked.delete(w);
 	}
 
 	#fail(w: Waiter, err: unknown): void {
@@ -301,7 +354,7 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 					address: this.address,
 					reason: "discarded",
 				});
-			this.#pool.destroy(slot);
+			this.#destroySlot(slot);
 		} else {
 			this.#recycle(slot);
 		}
@@ -310,7 +363,7 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 
 	/** A slot that came out of generic-pool but was never lent (abandoned get, dead, failed). */
 	#returnUnlent(slot: Slot): void {
-		if (slot.error !== undefined || !slot.usable) this.#pool.destroy(slot);
+		if (slot.error !== undefined || !slot.usable) this.#destroySlot(slot);
 		else this.#recycle(slot);
 	}
 
@@ -320,7 +373,7 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 			this.#state === OPEN ||
 			(this.#state === CLOSING && this.#waiters.size > 0);
 		if (!serving) {
-			this.#pool.destroy(slot);
+			this.#destroySlot(slot);
 			return;
 		}
 		if (
@@ -336,15 +389,22 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 					address: this.address,
 					reason: slot.alive ? "unread-data" : "closed",
 				});
-			this.#pool.destroy(slot);
+			this.#destroySlot(slot);
 			return;
 		}
 		if (socket.listenerCount("data") > 0) socket.removeAllListeners("data");
 		if (socket.listenerCount("readable") > 0)
 			socket.removeAllListeners("readable");
 		if (this.#pool.pending > 0) {
-			// Someone waits: generic-pool hands it over at once, no need to park it.
+			// An older get waits inside generic-pool: it hands the slot over at once.
 			this.#pool.release(slot);
+			return;
+		}
+		for (const w of this.#parked) {
+			// A get parked at the limit: hand the slot over directly. It stays on loan in
+			// generic-pool's books, so no release/acquire round trip through its queue.
+			this.#settle(w);
+			w.resolve(this.#lend(slot));
 			return;
 		}
 		if (!slot.idle && this.#idle >= this.#o.maxIdleConnections) {
@@ -357,7 +417,7 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 					address: this.address,
 					reason: "idle-overflow",
 				});
-			this.#pool.destroy(slot);
+			this.#destroySlot(slot);
 			return;
 		}
 		this.#park(slot);
@@ -589,6 +649,8 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 		)
 			return;
 		this.#finishing = true;
+		if (this.#timer !== undefined) clearTimeout(this.#timer);
+		this.#timer = undefined;
 		const err = this.#stateError();
 		for (const next of this.#dialQueue.splice(0)) next(err);
 		for (const ac of [...this.#dialAborts]) ac.abort(err);
