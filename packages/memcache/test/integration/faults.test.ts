@@ -1,3 +1,5 @@
+import diagnostics_channel from "node:diagnostics_channel";
+import fs from "node:fs";
 import net from "node:net";
 import {
 	type FaultProxy,
@@ -16,6 +18,22 @@ import {
 
 const ok = await requireServers("memcached");
 const b = (s: string) => Buffer.from(s);
+
+/** Waits (bounded) until every thread of `pid` is stopped, so no reply can slip out. */
+async function waitStopped(pid: number): Promise<void> {
+	for (let i = 0; i < 100; i++) {
+		const tids = fs.readdirSync(`/proc/${pid}/task`);
+		const states = tids.map(
+			(t) =>
+				fs
+					.readFileSync(`/proc/${pid}/task/${t}/stat`, "utf8")
+					.split(") ")[1]?.[0],
+		);
+		if (states.every((st) => st === "T" || st === "t")) return;
+		await new Promise((r) => setTimeout(r, 10));
+	}
+	throw new Error(`process ${pid} did not stop`);
+}
 
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 	let timer: NodeJS.Timeout | undefined;

@@ -165,6 +165,40 @@ describe.skipIf(!ok).each(["binary", "ascii"] as const)(
 			expect(client.stats()[1]?.skipped).toBeGreaterThan(0);
 		});
 
+		it("a server removed from the shard list is dropped (its connections closed); a new one is used", async () => {
+			const [a0, a1, a2] = cluster.addresses as [string, string, string];
+			const manager = new StaticShardManager([a0, a1]);
+			await using client = new ShardedClient(manager, {
+				protocol,
+				closeManager: true,
+			});
+			await client.setMulti(
+				Array.from({ length: 20 }, (_, i) => ({
+					key: `rm-${i}`,
+					value: b("v"),
+				})),
+			);
+			expect(client.stats().map((s) => s.connections > 0)).toEqual([
+				true,
+				true,
+			]);
+			manager.updateShardStates([
+				{ address: a0, state: ShardState.Active },
+				{ address: a2, state: ShardState.Active },
+			]);
+			await client.setMulti(
+				Array.from({ length: 20 }, (_, i) => ({
+					key: `rm2-${i}`,
+					value: b("v"),
+				})),
+			);
+			const stats = client.stats();
+			expect(stats.map((s) => s.address)).toEqual([a0, a2]);
+			expect(stats[1]?.connections).toBeGreaterThan(0);
+			const v = await client.version();
+			expect(v.versions.size).toBe(2);
+		});
+
 		it("unmapped keys and out-of-range shard ids are typed errors, not crashes", async () => {
 			const manager = new StaticShardManager(cluster.addresses, (key) =>
 				key.startsWith("none") ? -1 : key.startsWith("oob") ? 7 : 0,
