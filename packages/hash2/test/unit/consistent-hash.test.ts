@@ -113,6 +113,22 @@ describe("hashKey64 (FNV-1a 64 over UTF-8)", () => {
 		}
 	});
 
+	it("rejects keys that are neither strings nor bytes", () => {
+		for (const bad of [5, null, undefined, {}, 5n]) {
+			let caught: unknown;
+			try {
+				hashKey64(bad as unknown as string);
+			} catch (err) {
+				caught = err;
+			}
+			expect(caught).toBeInstanceOf(TypeError);
+			expect((caught as { code?: string }).code).toBe(
+				HASH2_ERROR_CODES.INVALID_KEY,
+			);
+		}
+		expect(() => hashKey64Folded(7 as unknown as string)).toThrow(TypeError);
+	});
+
 	it("folds as high XOR low", () => {
 		const h = hashKey64("user:42");
 		expect(hashKey64Folded("user:42")).toBe(
