@@ -67,8 +67,12 @@ describe.skipIf(!ok)("faults against a real memcached", () => {
 			if (proc === undefined) throw new Error("no server");
 			await using client = new Ctor({ address: proc.address, timeout: 300 });
 			await client.set({ key: "p", value: b("1") });
+			const events: unknown[] = [];
+			const onTimeout = (m: unknown) => events.push(m);
+			diagnostics_channel.subscribe("godropbox-ts:memcache:timeout", onTimeout);
 			proc.pause();
 			try {
+				await waitStopped(proc.pid as number);
 				const start = performance.now();
 				const rs = await within(
 					Promise.all(
@@ -84,7 +88,13 @@ describe.skipIf(!ok)("faults against a real memcached", () => {
 				const s = client.stats();
 				expect(s.timeouts).toBeGreaterThanOrEqual(1);
 				expect(s.connections).toBe(0);
+				expect(events.length).toBeGreaterThanOrEqual(1);
+				expect(events[0]).toMatchObject({ address: proc.address });
 			} finally {
+				diagnostics_channel.unsubscribe(
+					"godropbox-ts:memcache:timeout",
+					onTimeout,
+				);
 				proc.resume();
 			}
 			const r = await client.get("p");
