@@ -16,6 +16,8 @@ export interface InsertProps {
 	readonly columns: readonly AnyColumn[];
 	/** Each value is an Expression or an already checked literal value. */
 	readonly rows: readonly (readonly unknown[])[];
+	/** Every value of every row is a string or a number. */
+	readonly simpleRows: boolean;
 	readonly onDuplicate: readonly (readonly [AnyColumn, Expression])[];
 	readonly ignore: boolean;
 	readonly comment: string;
@@ -26,18 +28,34 @@ function toExpression(v: unknown): Expression {
 	return v instanceof Expression ? v : new LiteralExpression(checkLiteral(v));
 }
 
-/** A row value kept as is when it is an expression, else checked as a literal (no wrapper object). */
+function rowsHaveLength(
+	rows: readonly (readonly unknown[])[],
+	n: number,
+): boolean {
+	for (let i = 0; i < rows.length; i++)
+		if ((rows[i] as unknown[]).length !== n) return false;
+	return true;
+}
+
+/** Set by {@link checkRow}: the row it just checked holds only strings and numbers. */
+let lastRowSimple = true;
+
+/**
+ * A copy of the row: expressions kept, other values checked as literals (no wrapper object).
+ * Sets {@link lastRowSimple} for the render fast path (a module variable avoids a tuple per row).
+ */
 function checkRow(row: readonly unknown[]): unknown[] {
-	const out = new Array(row.length);
-	for (let i = 0; i < row.length; i++) {
-		const v = row[i];
-		out[i] =
-			typeof v === "string" || typeof v === "number"
-				? checkLiteral(v)
-				: v instanceof Expression
-					? v
-					: checkLiteral(v);
+	const out = row.slice();
+	let simple = true;
+	for (let i = 0; i < out.length; i++) {
+		const v = out[i];
+		if (typeof v === "string") continue;
+		// v - v is 0 for finite numbers, NaN for NaN and ±Infinity.
+		if (typeof v === "number" && v - v === 0) continue;
+		simple = false;
+		out[i] = v instanceof Expression ? v : checkLiteral(v);
 	}
+	lastRowSimple = simple;
 	return out;
 }
 
@@ -70,6 +88,7 @@ export class InsertStatement<
 			table,
 			columns,
 			rows: [],
+			simpleRows: true,
 			onDuplicate: [],
 			ignore: false,
 			comment: "",
@@ -87,16 +106,22 @@ export class InsertStatement<
 	 * @throws {@link SqlBuilderError} `ERR_SQLBUILDER_INVALID_LITERAL` for a value with no literal form
 	 */
 	add(...row: InsertRow<C>): InsertStatement<C> {
+		const values = checkRow(row as readonly unknown[]);
 		return this.patched({
-			rows: [...this.props.rows, checkRow(row as readonly unknown[])],
+			rows: [...this.props.rows, values],
+			simpleRows: this.props.simpleRows && lastRowSimple,
 		});
 	}
 
 	/** Adds many rows at once (one `add` per row). */
 	addRows(rows: readonly InsertRow<C>[]): InsertStatement<C> {
 		const all = this.props.rows.slice();
-		for (const r of rows) all.push(checkRow(r as readonly unknown[]));
-		return this.patched({ rows: all });
+		let simpleRows = this.props.simpleRows;
+		for (let i = 0; i < rows.length; i++) {
+			all.push(checkRow(rows[i] as readonly unknown[]));
+			simpleRows = simpleRows && lastRowSimple;
+		}
+		return this.patched({ rows: all, simpleRows });
 	}
 
 	/**
@@ -173,36 +198,42 @@ export class InsertStatement<
 			c.inline || c.placeholders === "dollar"
 				? undefined
 				: `${"?,".repeat(p.columns.length - 1)}?)`;
-		for (let r = 0; r < p.rows.length; r++) {
-			const row = p.rows[r] as readonly unknown[];
-			if (r > 0) c.sql += ", (";
-			if (row.length !== p.columns.length)
-				c.fail(
-					Code.INSERT_VALUE_COUNT,
-					"# of values does not match # of columns",
-				);
-			if (group !== undefined) {
-				// Fast path: a row of strings and numbers is one placeholder group.
-				const start = c.params.length;
-				let i = 0;
-				for (; i < row.length; i++) {
+		const n = p.rows.length;
+		if (
+			group !== undefined &&
+			p.simpleRows &&
+			rowsHaveLength(p.rows, p.columns.length)
+		) {
+			// Fast path: only strings and numbers, so one placeholder group per row.
+			c.sql += group;
+			if (n > 1) c.sql += `, (${group}`.repeat(n - 1);
+			const width = p.columns.length;
+			const base = c.params.length;
+			const params = c.params;
+			params.length = base + n * width;
+			for (let r = 0; r < n; r++) {
+				const row = p.rows[r] as readonly unknown[];
+				const at = base + r * width;
+				for (let i = 0; i < width; i++)
+					params[at + i] = row[i] as string | number;
+			}
+		} else {
+			for (let r = 0; r < n; r++) {
+				const row = p.rows[r] as readonly unknown[];
+				if (r > 0) c.sql += ", (";
+				if (row.length !== p.columns.length)
+					c.fail(
+						Code.INSERT_VALUE_COUNT,
+						"# of values does not match # of columns",
+					);
+				for (let i = 0; i < row.length; i++) {
+					if (i > 0) c.sql += ",";
 					const v = row[i];
-					if (typeof v === "string" || typeof v === "number") c.params.push(v);
-					else break;
+					if (v instanceof Expression) v.compile(c);
+					else c.literal(v as LiteralValue);
 				}
-				if (i === row.length) {
-					c.sql += group;
-					continue;
-				}
-				c.params.length = start;
+				c.sql += ")";
 			}
-			for (let i = 0; i < row.length; i++) {
-				if (i > 0) c.sql += ",";
-				const v = row[i];
-				if (v instanceof Expression) v.compile(c);
-				else c.literal(v as LiteralValue);
-			}
-			c.sql += ")";
 		}
 		if (upsert) {
 			if (mysql) c.sql += " ON DUPLICATE KEY UPDATE ";
