@@ -1,17 +1,4 @@
-// TEMPORARY until @godropbox-ts/errors lands: same constructor shape as its DropboxError.
-class DropboxError extends Error {
-	readonly code: string | undefined;
-	constructor(
-		message: string,
-		options: { cause?: unknown; code?: string } = {},
-	) {
-		super(
-			message,
-			options.cause === undefined ? undefined : { cause: options.cause },
-		);
-		this.code = options.code;
-	}
-}
+import { DropboxError } from "@godropbox-ts/errors";
 
 /**
  * Every error code this package throws. Match on `code`, not on the message text: messages copy
@@ -94,8 +81,6 @@ export const SqlBuilderErrorCode = Object.freeze({
 export type SqlBuilderErrorCode =
 	(typeof SqlBuilderErrorCode)[keyof typeof SqlBuilderErrorCode];
 
-const BRAND = Symbol.for("godropbox-ts.sqlbuilder.SqlBuilderError");
-
 /** Options of {@link SqlBuilderError}. */
 export interface SqlBuilderErrorOptions {
 	/** The wrapped error. */
@@ -106,14 +91,18 @@ export interface SqlBuilderErrorOptions {
 
 /**
  * The one error class of this package. `message` is godropbox's text where godropbox has one;
- * `code` is stable.
+ * `code` is stable. `instanceof` works across two loaded copies of the package (ESM and CJS)
+ * through the `Symbol.for` brand.
  */
 export class SqlBuilderError extends DropboxError {
-	override readonly name = "SqlBuilderError";
+	static override readonly errorName = "SqlBuilderError";
+	static override readonly brand: symbol | undefined = Symbol.for(
+		"godropbox-ts.sqlbuilder.SqlBuilderError",
+	);
 	/** Stable error code, one of {@link SqlBuilderErrorCode}. */
-	override readonly code: SqlBuilderErrorCode;
+	declare readonly code: SqlBuilderErrorCode;
 	/** The SQL involved, when there is one. */
-	readonly sql: string | undefined;
+	declare readonly sql: string | undefined;
 
 	constructor(
 		code: SqlBuilderErrorCode,
@@ -122,21 +111,17 @@ export class SqlBuilderError extends DropboxError {
 	) {
 		super(
 			message,
-			options.cause === undefined ? { code } : { code, cause: options.cause },
+			options.cause === undefined
+				? {
+						code,
+						info: options.sql === undefined ? undefined : { sql: options.sql },
+					}
+				: {
+						code,
+						cause: options.cause,
+						info: options.sql === undefined ? undefined : { sql: options.sql },
+					},
 		);
-		this.code = code;
-		this.sql = options.sql;
-	}
-
-	static override [Symbol.hasInstance](value: unknown): boolean {
-		return (
-			typeof value === "object" &&
-			value !== null &&
-			(value as Record<symbol, unknown>)[BRAND] === true
-		);
-	}
-
-	get [BRAND](): true {
-		return true;
+		(this as { sql: string | undefined }).sql = options.sql;
 	}
 }
