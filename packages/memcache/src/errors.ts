@@ -39,9 +39,26 @@ interface ErrorExtras {
 	readonly info?: Record<string, unknown> | undefined;
 }
 
+// Brands survive two copies of this package (the ESM and CJS builds can both be loaded):
+// `instanceof` checks the class names recorded on the instance, as undici does with Symbol.for.
+const BRANDS = Symbol.for("godropbox-ts.memcache.errorBrands");
+
 /** Base class of every error this package produces. Match on `code`. */
 export class MemcacheError extends DropboxError {
 	declare readonly code: MemcacheErrorCode;
+
+	static override [Symbol.hasInstance]<T>(
+		this: abstract new (
+			...args: never[]
+		) => T,
+		value: unknown,
+	): value is T {
+		if (typeof value !== "object" || value === null) return false;
+		const brands = (value as { [BRANDS]?: unknown })[BRANDS];
+		if (Array.isArray(brands)) return brands.includes(this.name);
+		return Function.prototype[Symbol.hasInstance].call(this, value);
+	}
+
 	constructor(
 		message: string,
 		code: MemcacheErrorCode,
@@ -53,6 +70,14 @@ export class MemcacheError extends DropboxError {
 			...(extras.info !== undefined ? { info: extras.info } : {}),
 		});
 		this.name = "MemcacheError";
+		const brands: string[] = [];
+		for (
+			let c: unknown = new.target;
+			typeof c === "function" && c !== DropboxError;
+			c = Object.getPrototypeOf(c)
+		)
+			brands.push((c as { name: string }).name);
+		Object.defineProperty(this, BRANDS, { value: brands });
 	}
 }
 
