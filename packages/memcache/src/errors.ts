@@ -55,7 +55,10 @@ export class MemcacheError extends DropboxError {
 	): value is T {
 		if (typeof value !== "object" || value === null) return false;
 		const brands = (value as { [BRANDS]?: unknown })[BRANDS];
+		// `this` is the class on the right of `instanceof` (a subclass when inherited).
+		// biome-ignore lint/complexity/noThisInStatic: must be the subclass, not MemcacheError
 		if (Array.isArray(brands)) return brands.includes(this.name);
+		// biome-ignore lint/complexity/noThisInStatic: must be the subclass, not MemcacheError
 		return Function.prototype[Symbol.hasInstance].call(this, value);
 	}
 
