@@ -44,9 +44,9 @@ export interface KetamaRingOptions {
 	readonly defaultPort?: number | undefined;
 	/**
 	 * Size of the key → server lookup cache (like hashring's 5,000-entry LRU): repeated hot
-	 * keys skip the MD5. Direct-mapped with `cacheSize` rounded up to a power of two slots, so
-	 * two hot keys may evict each other. Cleared whenever the ring changes. `0` disables it.
-	 * Unit: entries.
+	 * keys skip the MD5. A direct-mapped table of `cacheSize` (rounded up to a power of two)
+	 * recent keys plus a map of up to `cacheSize` keys seen twice; at most ≈ 2 × `cacheSize`
+	 * entries. Cleared whenever the ring changes. `0` disables it. Unit: entries.
 	 * @defaultValue 5000
 	 */
 	readonly cacheSize?: number | undefined;
@@ -150,9 +150,12 @@ export class KetamaRing {
 	readonly #pointsPerHash: number;
 	readonly #defaultPort: number | undefined;
 	readonly #cacheSize: number;
-	// Direct-mapped cache: slot = FNV-1a 32 of the key's UTF-16 code units & mask; a slot holds
-	// the last key that hashed there. A miss costs one short hash and two stores — a Map with
-	// eviction measured 2× slower than no cache at all on miss-heavy traffic.
+	// Two-level cache. Level 1, direct-mapped: slot = FNV-1a 32 of the key's UTF-16 code units
+	// & mask, holding the last key that hashed there (a miss costs a short hash and two
+	// stores). Level 2, a Map of keys seen twice (V8 caches a string's hash, so its hits are
+	// the cheapest), replaced by a fresh Map when full. A Map alone measured 2× slower than no
+	// cache on miss-heavy traffic; the direct-mapped table alone 3× slower than a Map on hits.
+	#hot = new Map<string, number>();
 	#cacheKeys: (string | undefined)[] = [];
 	#cacheOwners = new Uint32Array(0);
 	#cacheMask = 0;
@@ -272,13 +275,20 @@ export class KetamaRing {
 		const cacheSize = this.#cacheSize;
 		let slot = -1;
 		if (cacheSize !== 0) {
+			const hot = this.#hot.get(key);
+			if (hot !== undefined) return hot;
 			let x = 0x811c9dc5;
 			for (let i = 0; i < key.length; i++) {
 				x = Math.imul(x ^ key.charCodeAt(i), 0x01000193);
 			}
 			slot = x & this.#cacheMask;
-			if (this.#cacheKeys[slot] === key)
-				return this.#cacheOwners[slot] as number;
+			if (this.#cacheKeys[slot] === key) {
+				// second sighting: promote to the Map, whose hits are cheapest
+				const owner = this.#cacheOwners[slot] as number;
+				if (this.#hot.size >= cacheSize) this.#hot = new Map();
+				this.#hot.set(key, owner);
+				return owner;
+			}
 		}
 		md5String(key);
 		const h = (MD5_OUT[0] as number) >>> 0;
@@ -316,6 +326,7 @@ export class KetamaRing {
 	#resetCache(): void {
 		if (this.#cacheSize === 0) return;
 		// power of two ≥ cacheSize
+		this.#hot = new Map();
 		const slots = 2 ** Math.ceil(Math.log2(this.#cacheSize));
 		this.#cacheKeys = new Array<string | undefined>(slots).fill(undefined);
 		this.#cacheOwners = new Uint32Array(slots);
