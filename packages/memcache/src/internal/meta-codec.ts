@@ -1,7 +1,7 @@
 // The memcached meta text protocol (mg/ms/md/ma/mn) as pure functions over Buffers.
 // Reference: memcached 1.6.18 doc/protocol.txt, "Meta Commands" and the sections after it.
 // Same shape as ascii-codec.ts: encoders write into a Writer, decoders read from a Buffer.
-import { isErrorLine, lineEnd, parseU32, parseU64 } from "./ascii-codec.js";
+import { isErrorLine, lineEnd, parseU64 } from "./ascii-codec.js";
 import { keyByteLength, MAX_KEY_LENGTH } from "./validate.js";
 import { ProtocolViolation } from "./violation.js";
 import type { Writer } from "./writer.js";
@@ -135,8 +135,8 @@ export interface MetaReply {
 	readonly text: string;
 	/** The data block of a `VA` reply (a copy), else undefined. */
 	readonly value: Buffer | undefined;
-	/** `O` token, echoed verbatim. */
-	readonly opaque: string | undefined;
+	/** `O` token (we send decimal ones); NaN when the server echoed something else. */
+	readonly opaque: number | undefined;
 	/** `c`: the item's CAS. */
 	readonly cas: bigint | undefined;
 	/** `f`: client flags. */
@@ -161,22 +161,12 @@ export interface MetaReply {
 	readonly winSent: boolean;
 }
 
-const CODES: ReadonlySet<string> = new Set([
-	"VA",
-	"HD",
-	"EN",
-	"NF",
-	"NS",
-	"EX",
-	"MN",
-]);
-
 interface MutableReply {
 	code: MetaCode | "ERR";
 	consumed: number;
 	text: string;
 	value: Buffer | undefined;
-	opaque: string | undefined;
+	opaque: number | undefined;
 	cas: bigint | undefined;
 	flags: number | undefined;
 	ttl: number | undefined;
@@ -190,10 +180,60 @@ interface MutableReply {
 	winSent: boolean;
 }
 
-function bad(line: string, what: string): never {
+function bad(buf: Buffer, off: number, end: number, what: string): never {
+	const line = buf.toString("latin1", off, Math.min(end, off + 200));
 	throw new ProtocolViolation(
-		`Malformed meta reply (${what}): ${JSON.stringify(line.length > 200 ? `${line.slice(0, 200)}…` : line)}`,
+		`Malformed meta reply (${what}): ${JSON.stringify(line)}`,
 	);
+}
+
+/** Unsigned decimal in buf[from, to) (1..15 digits), or -1. */
+function digits(buf: Buffer, from: number, to: number): number {
+	const n = to - from;
+	if (n < 1 || n > 15) return -1;
+	let v = 0;
+	for (let i = from; i < to; i++) {
+		const c = (buf[i] as number) - 0x30;
+		if (c < 0 || c > 9) return -1;
+		v = v * 10 + c;
+	}
+	return v;
+}
+
+/** Unsigned decimal uint32 in buf[from, to), or -1. */
+function u32(buf: Buffer, from: number, to: number): number {
+	const v = to - from > 10 ? -1 : digits(buf, from, to);
+	return v > 0xffffffff ? -1 : v;
+}
+
+/** Unsigned decimal uint64 in buf[from, to), or -1n. */
+function u64(buf: Buffer, from: number, to: number): bigint {
+	if (to - from <= 15) {
+		const v = digits(buf, from, to);
+		return v < 0 ? -1n : BigInt(v);
+	}
+	return parseU64(buf.toString("latin1", from, to));
+}
+
+function code(a: number, b: number): MetaCode | undefined {
+	switch ((a << 8) | b) {
+		case 0x5641:
+			return "VA";
+		case 0x4844:
+			return "HD";
+		case 0x454e:
+			return "EN";
+		case 0x4e46:
+			return "NF";
+		case 0x4e53:
+			return "NS";
+		case 0x4558:
+			return "EX";
+		case 0x4d4e:
+			return "MN";
+		default:
+			return undefined;
+	}
 }
 
 /**
@@ -206,7 +246,6 @@ function bad(line: string, what: string): never {
 export function decodeMetaReply(buf: Buffer, off: number): MetaReply | number {
 	const e = lineEnd(buf, off);
 	if (e < 0) return 0;
-	const line = buf.toString("latin1", off, e);
 	const r: MutableReply = {
 		code: "ERR",
 		consumed: e + 2 - off,
@@ -225,70 +264,86 @@ export function decodeMetaReply(buf: Buffer, off: number): MetaReply | number {
 		stale: false,
 		winSent: false,
 	};
-	if (isErrorLine(line)) {
+	const c =
+		e - off >= 2 && (e - off === 2 || buf[off + 2] === 0x20)
+			? code(buf[off] as number, buf[off + 1] as number)
+			: undefined;
+	if (c === undefined) {
+		const line = buf.toString("latin1", off, e);
+		if (!isErrorLine(line)) bad(buf, off, e, "unknown return code");
 		r.text = line;
 		return r;
 	}
-	const parts = line.split(" ");
-	const code = parts[0] as string;
-	if (!CODES.has(code)) bad(line, "unknown return code");
-	r.code = code as MetaCode;
-	let i = 1;
+	r.code = c;
+	let pos = off + 2;
 	let dataLength = -1;
-	if (code === "VA") {
-		dataLength = parseU32(parts[1] ?? "");
-		if (dataLength < 0) bad(line, "VA without a size");
-		i = 2;
-	} else if (code === "MN" && parts.length > 1) bad(line, "MN with flags");
-	for (; i < parts.length; i++) {
-		const p = parts[i] as string;
-		if (p.length === 0) bad(line, "empty flag");
-		const t = p.slice(1);
-		switch (p.charCodeAt(0)) {
-			case 0x4f: // O
-				r.opaque = t;
+	if (c === "VA") {
+		if (pos >= e) bad(buf, off, e, "VA without a size");
+		let end = buf.indexOf(0x20, pos + 1);
+		if (end < 0 || end > e) end = e;
+		dataLength = u32(buf, pos + 1, end);
+		if (dataLength < 0) bad(buf, off, e, "VA without a size");
+		pos = end;
+	} else if (c === "MN" && pos < e) bad(buf, off, e, "MN with flags");
+	while (pos < e) {
+		// buf[pos] is a space; the flag runs to the next space or the end of the line.
+		const start = pos + 1;
+		let end = buf.indexOf(0x20, start);
+		if (end < 0 || end > e) end = e;
+		if (end === start) bad(buf, off, e, "empty flag");
+		const t = start + 1;
+		switch (buf[start]) {
+			case 0x4f: {
+				// O: we only send decimal opaques
+				const v = end - t > 10 ? -1 : digits(buf, t, end);
+				r.opaque = v < 0 ? Number.NaN : v;
 				break;
+			}
 			case 0x63: {
 				// c
-				const v = parseU64(t);
-				if (v < 0n) bad(line, "c");
+				const v = u64(buf, t, end);
+				if (v < 0n) bad(buf, off, e, "c");
 				r.cas = v;
 				break;
 			}
 			case 0x66: {
 				// f
-				const v = parseU32(t);
-				if (v < 0) bad(line, "f");
+				const v = u32(buf, t, end);
+				if (v < 0) bad(buf, off, e, "f");
 				r.flags = v;
 				break;
 			}
 			case 0x74: {
-				// t
-				const v = t === "-1" ? -1 : parseU32(t);
-				if (v < -1 || (v === -1 && t !== "-1")) bad(line, "t");
-				r.ttl = v;
+				// t: seconds, or -1 for no expiry
+				if (end - t === 2 && buf[t] === 0x2d && buf[t + 1] === 0x31) r.ttl = -1;
+				else {
+					const v = u32(buf, t, end);
+					if (v < 0) bad(buf, off, e, "t");
+					r.ttl = v;
+				}
 				break;
 			}
 			case 0x68: // h
-				if (t !== "0" && t !== "1") bad(line, "h");
-				r.hitBefore = t === "1";
+				if (end - t !== 1 || (buf[t] !== 0x30 && buf[t] !== 0x31))
+					bad(buf, off, e, "h");
+				r.hitBefore = buf[t] === 0x31;
 				break;
 			case 0x6c: {
 				// l
-				const v = parseU32(t);
-				if (v < 0) bad(line, "l");
+				const v = u32(buf, t, end);
+				if (v < 0) bad(buf, off, e, "l");
 				r.lastAccess = v;
 				break;
 			}
 			case 0x73: {
 				// s
-				const v = parseU32(t);
-				if (v < 0) bad(line, "s");
+				const v = u32(buf, t, end);
+				if (v < 0) bad(buf, off, e, "s");
 				r.size = v;
 				break;
 			}
 			case 0x6b: // k
-				r.key = t;
+				r.key = buf.toString("latin1", t, end);
 				break;
 			case 0x62: // b
 				r.base64 = true;
@@ -303,8 +358,14 @@ export function decodeMetaReply(buf: Buffer, off: number): MetaReply | number {
 				r.winSent = true;
 				break;
 			default:
-				bad(line, `unexpected flag ${p[0]}`);
+				bad(
+					buf,
+					off,
+					e,
+					`unexpected flag ${String.fromCharCode(buf[start] as number)}`,
+				);
 		}
+		pos = end;
 	}
 	if (dataLength >= 0) {
 		const start = e + 2;

@@ -101,11 +101,10 @@ export class MetaPipeline<T, R = T[]> extends PendingRequest<R> {
 		const o = r.opaque;
 		if (o === undefined)
 			throw new ProtocolViolation(`${r.code} reply without the opaque token`);
-		const n = Number(o);
-		const i = (n - this.#base) >>> 0;
-		if (!/^\d{1,10}$/.test(o) || i >= this.#ops.length)
+		const i = (o - this.#base) >>> 0;
+		if (Number.isNaN(o) || o > 0xffffffff || i >= this.#ops.length)
 			throw new ProtocolViolation(
-				`Reply carries opaque ${JSON.stringify(o)}, not one of this request's`,
+				`Reply carries opaque ${o}, not one of this request's`,
 			);
 		return i;
 	}

@@ -271,7 +271,7 @@ describe("decodeMetaReply", () => {
 		expect(r).toMatchObject({
 			code: "VA",
 			consumed: 45,
-			opaque: "4",
+			opaque: 4,
 			cas: 1n,
 			flags: 7,
 			ttl: 90,
@@ -291,7 +291,7 @@ describe("decodeMetaReply", () => {
 		});
 		expect(d("EN O1 kZm9v b\r\n")).toMatchObject({
 			code: "EN",
-			opaque: "1",
+			opaque: 1,
 			value: undefined,
 		});
 		for (const c of ["HD", "NF", "NS", "EX", "MN"])
