@@ -180,6 +180,8 @@ export class PipelinedConnection {
 		req.deadline = now + this.#timeoutMs;
 		this.#opaque = (this.#opaque + req.write(this.#writer, this.#opaque)) >>> 0;
 		this.#reader.queue.push(req);
+		// An idle connection does not keep the process alive (undici does the same).
+		if (this.#reader.queue.length === 1) this.#socket?.ref();
 		if (this.#state === OPEN && !this.#flushScheduled) {
 			this.#flushScheduled = true;
 			process.nextTick(this.#flush);
@@ -234,6 +236,7 @@ export class PipelinedConnection {
 		socket.on("close", this.#onClose);
 		socket.on("end", this.#onClose);
 		if (this.#state === CONNECTING) this.#state = OPEN;
+		if (this.pending === 0) socket.unref();
 		if (channels.connect.hasSubscribers)
 			channels.connect.publish({ address: this.address });
 		if (this.#writer.length > 0) this.#flush();
@@ -274,6 +277,7 @@ export class PipelinedConnection {
 	#onDone = (req: QueuedRequest): void => {
 		const hook = this.#hooks.onLatency;
 		if (hook !== undefined) hook(performance.now() - req.sentAt);
+		if (this.#reader.queue.length === 0) this.#socket?.unref();
 	};
 
 	#onError = (err: Error): void => {
@@ -335,7 +339,10 @@ export class PipelinedConnection {
 		this.#transport = undefined;
 		this.#socket = undefined;
 		if (this.#reader.buffered > 0) transport?.discard();
-		else transport?.release();
+		else {
+			transport?.socket.ref();
+			transport?.release();
+		}
 		this.#finalize();
 	}
 
