@@ -194,6 +194,12 @@ describe("idle sockets", () => {
 			c.release();
 		}
 		expect(pool.stats().dials).toBe(1);
+		// Left in flowing mode by its borrowers, the idle socket still notices the peer's FIN.
+		server.endAll();
+		await waitUntil(() => pool.numIdle() === 0);
+		const fresh = await pool.get("tcp", server.address);
+		expect(fresh.reused).toBe(false);
+		fresh.release();
 	});
 
 	it("a connection released with unread bytes is closed, not reused", async () => {
