@@ -134,14 +134,14 @@ export type ErrorClassifier = (current: unknown, top: unknown) => unknown;
  * const retryable = findWrappedError(err, (cur) => (isRetryable(cur) ? cur : undefined));
  * ```
  */
-export function findWrappedError<T>(
-	err: unknown,
-	cls: ErrorClass<T>,
-): T | undefined;
 export function findWrappedError(
 	err: unknown,
 	classifier: ErrorClassifier,
 ): unknown;
+export function findWrappedError<T>(
+	err: unknown,
+	cls: ErrorClass<T>,
+): T | undefined;
 export function findWrappedError(
 	err: unknown,
 	match: ErrorClass | ErrorClassifier,

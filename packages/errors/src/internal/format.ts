@@ -1,5 +1,6 @@
+import { MAX_CAUSE_DEPTH } from "../limits.js";
 import { isBranded, isErrorLike, safeString } from "./brand.js";
-import { walkCauseChain } from "./chain.js";
+import { hasCause } from "./chain.js";
 import { parseStackFrames, type StackFrame } from "./stack.js";
 
 /** godropbox's separator line between messages and the stack (errors.go). */
@@ -22,19 +23,36 @@ export function chainText(start: unknown): {
 	innermostDropbox: object | undefined;
 	innermostWithStack: object | undefined;
 } {
+	// A plain loop rather than walkCauseChain: getMessage is on logging paths (same rules:
+	// cycle detection, MAX_CAUSE_DEPTH).
 	let text = "";
 	let innermostDropbox: object | undefined;
 	let innermostWithStack: object | undefined;
-	const end = walkCauseChain(start, (value, index) => {
-		if (index > 0) text += "\n";
-		text += ownMessage(value);
-		if (isBranded(value)) innermostDropbox = value;
-		if (isErrorLike(value)) innermostWithStack = value;
-		return undefined;
-	});
-	if (end === "cycle")
-		text += "\n[cause cycle: the chain refers back to an earlier error]";
-	else if (end === "depth") text += "\n[cause chain truncated: too deep]";
+	let seen: unknown[] | undefined;
+	let current: unknown = start;
+	for (let i = 0; ; i++) {
+		if (i >= MAX_CAUSE_DEPTH) {
+			text += "\n[cause chain truncated: too deep]";
+			break;
+		}
+		if (i > 0) text += "\n";
+		if (isErrorLike(current)) {
+			text += current.message;
+			innermostWithStack = current;
+			if (isBranded(current)) innermostDropbox = current;
+		} else {
+			text += safeString(current);
+		}
+		if (!hasCause(current)) break;
+		const next = current.cause;
+		if (next === current || seen?.includes(next) === true) {
+			text += "\n[cause cycle: the chain refers back to an earlier error]";
+			break;
+		}
+		if (seen === undefined) seen = [current];
+		else seen.push(current);
+		current = next;
+	}
 	return { text, innermostDropbox, innermostWithStack };
 }
 
