@@ -14,6 +14,8 @@ import {
 import {
 	type FillGuardedStorage,
 	isFillGuardedStorage,
+	isLeaseCapableStorage,
+	type LeaseCapableStorage,
 	type OperationOptions,
 	type SetOptions,
 	type Storage,
@@ -66,6 +68,20 @@ export interface CacheOnStorageOptions<K, V> {
 	 * @defaultValue 2000
 	 */
 	readonly tombstoneTtl?: number | undefined;
+	/**
+	 * Cross-process fill leases (needs a cache implementing {@link LeaseCapableStorage}, e.g.
+	 * `MemcacheStorage`): on a miss, one caller per key across processes reads the storage;
+	 * the others poll the cache for its fill. `ttl`: lease lifetime, ms (a crashed winner
+	 * blocks others at most this long); `wait`: how long losers poll before reading the storage
+	 * themselves, ms; `poll`: polling interval, ms. @defaultValue undefined (off)
+	 */
+	readonly lease?:
+		| {
+				readonly ttl?: number | undefined;
+				readonly wait?: number | undefined;
+				readonly poll?: number | undefined;
+		  }
+		| undefined;
 	/** Random source in [0, 1) for jitter (inject for tests). @defaultValue Math.random */
 	readonly random?: (() => number) | undefined;
 }
@@ -101,6 +117,16 @@ export interface CacheOnStorageStats {
 	readonly invalidations: number;
 	/** Failures of the cache layer (subset of `errors`). */
 	readonly cacheErrors: number;
+	/** Missed keys whose lease another caller held, so this one waited for its fill. */
+	readonly leaseWaits: number;
+	/** Lease waits that ended without a fill (the key was then read from the storage). */
+	readonly leaseTimeouts: number;
+}
+
+interface ResolvedLease {
+	readonly ttl: number;
+	readonly wait: number;
+	readonly poll: number;
 }
 
 interface Load<V> {
@@ -141,6 +167,8 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 	readonly #neg: NegativeCacheOptions<K, V> | undefined;
 	readonly #tombstoneTtl: number;
 	readonly #random: () => number;
+	readonly #leaser: LeaseCapableStorage<K> | undefined;
+	readonly #lease: ResolvedLease | undefined;
 	readonly #inflight = new Map<string, Load<V>>();
 	readonly #s: MutableStats = {
 		hits: 0,
@@ -153,6 +181,8 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		fillsSkipped: 0,
 		invalidations: 0,
 		cacheErrors: 0,
+		leaseWaits: 0,
+		leaseTimeouts: 0,
 	};
 
 	/**
@@ -215,6 +245,30 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		this.#neg = neg;
 		this.#tombstoneTtl = tomb;
 		this.#random = options.random ?? Math.random;
+		const lease = options.lease;
+		if (lease !== undefined) {
+			if (!isLeaseCapableStorage<K>(cache))
+				throw new InvalidOptionError(
+					"lease",
+					"lease needs a cache implementing acquireLeases/releaseLeases (e.g. MemcacheStorage)",
+				);
+			const r: ResolvedLease = {
+				ttl: lease.ttl ?? 5000,
+				wait: lease.wait ?? 2000,
+				poll: lease.poll ?? 10,
+			};
+			for (const [k, v] of Object.entries(r))
+				if (!(v > 0) || !Number.isFinite(v))
+					throw new InvalidOptionError(
+						`lease.${k}`,
+						`lease.${k} must be a number of ms > 0`,
+					);
+			this.#leaser = cache;
+			this.#lease = r;
+		} else {
+			this.#leaser = undefined;
+			this.#lease = undefined;
+		}
 	}
 
 	/** A snapshot of the counters. */
@@ -464,25 +518,139 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 	): Promise<(V | undefined)[]> {
 		// Let #startLoad register the loads before anything can settle.
 		await undefined;
-		let items: (V | undefined)[];
-		try {
-			items =
-				keys.length === 1
-					? [await this.#storage.get(keys[0] as K, options)]
-					: await this.#storage.getMulti(keys, options);
-		} catch (err) {
-			this.#s.errors++;
-			throw err;
-		}
-		if (items.length !== keys.length) {
-			this.#s.errors++;
-			throw new BadResultError(
-				`storage getMulti returned ${items.length} slots for ${keys.length} keys`,
+		const out = new Array<V | undefined>(keys.length);
+		let idx: number[] | undefined;
+		let leased: K[] = [];
+		if (fill && this.#leaser !== undefined && this.#lease !== undefined) {
+			const r = await this.#leaseOrWait(
+				this.#leaser,
+				this.#lease,
+				keys,
+				out,
+				options,
 			);
+			idx = r.read;
+			leased = r.leased;
+			if (idx.length === 0) return out;
 		}
-		this.#s.loads += keys.length;
-		if (fill) await this.#fill(keys, items, loads);
-		return items;
+		const readKeys = idx === undefined ? keys : idx.map((i) => keys[i] as K);
+		try {
+			let items: (V | undefined)[];
+			try {
+				items =
+					readKeys.length === 1
+						? [await this.#storage.get(readKeys[0] as K, options)]
+						: await this.#storage.getMulti(readKeys, options);
+			} catch (err) {
+				this.#s.errors++;
+				throw err;
+			}
+			if (items.length !== readKeys.length) {
+				this.#s.errors++;
+				throw new BadResultError(
+					`storage getMulti returned ${items.length} slots for ${readKeys.length} keys`,
+				);
+			}
+			this.#s.loads += readKeys.length;
+			if (idx === undefined) {
+				for (let j = 0; j < items.length; j++) out[j] = items[j];
+				if (fill) await this.#fill(keys, items, loads);
+			} else {
+				for (let j = 0; j < idx.length; j++) out[idx[j] as number] = items[j];
+				await this.#fill(
+					readKeys,
+					items,
+					idx.map((i) => loads[i] as Load<V>),
+				);
+			}
+			return out;
+		} finally {
+			if (leased.length > 0)
+				this.#leaser
+					?.releaseLeases(leased)
+					.catch((err: unknown) =>
+						this.#cacheFailure("releaseLeases", err, false),
+					);
+		}
+	}
+
+	/**
+	 * Cross-process fill leases: per missed key, one caller (in any process) wins the lease
+	 * and reads the storage; the others poll the cache for its fill until `wait` ms, then
+	 * read the storage themselves. Returns the positions still to read and the keys leased.
+	 */
+	async #leaseOrWait(
+		leaser: LeaseCapableStorage<K>,
+		lease: ResolvedLease,
+		keys: K[],
+		out: (V | undefined)[],
+		options: OperationOptions | undefined,
+	): Promise<{ read: number[]; leased: K[] }> {
+		let won: boolean[];
+		try {
+			won = await leaser.acquireLeases(keys, lease.ttl);
+		} catch (err) {
+			this.#cacheFailure("acquireLeases", err);
+			return { read: keys.map((_, i) => i), leased: [] };
+		}
+		const read: number[] = [];
+		const leased: K[] = [];
+		let waiting: number[] = [];
+		for (let i = 0; i < keys.length; i++) {
+			if (won[i]) {
+				read.push(i);
+				leased.push(keys[i] as K);
+			} else waiting.push(i);
+		}
+		if (waiting.length === 0) return { read, leased };
+		this.#s.leaseWaits += waiting.length;
+		const deadline = Date.now() + lease.wait;
+		// Bounded: at most wait / poll rounds.
+		while (waiting.length > 0 && Date.now() < deadline) {
+			await new Promise((r) => setTimeout(r, lease.poll));
+			let got: (V | undefined)[];
+			try {
+				got = await this.#cache.getMulti(
+					waiting.map((i) => keys[i] as K),
+					options,
+				);
+			} catch (err) {
+				this.#cacheFailure("getMulti", err);
+				break;
+			}
+			const still: number[] = [];
+			for (let j = 0; j < waiting.length; j++) {
+				const v = got[j];
+				const i = waiting[j] as number;
+				if (v === undefined) still.push(i);
+				else out[i] = this.#neg?.isNegative(v) ? undefined : v;
+			}
+			waiting = still;
+			if (waiting.length === 0) break;
+			// A leader that released its lease without a fill (a tombstone refused it, or the
+			// key is absent): the next waiter takes the lease over instead of waiting it out.
+			let retaken: boolean[];
+			try {
+				retaken = await leaser.acquireLeases(
+					waiting.map((i) => keys[i] as K),
+					lease.ttl,
+				);
+			} catch (err) {
+				this.#cacheFailure("acquireLeases", err);
+				break;
+			}
+			const keep: number[] = [];
+			for (let j = 0; j < waiting.length; j++) {
+				const i = waiting[j] as number;
+				if (retaken[j]) {
+					read.push(i);
+					leased.push(keys[i] as K);
+				} else keep.push(i);
+			}
+			waiting = keep;
+		}
+		this.#s.leaseTimeouts += waiting.length;
+		return { read: [...read, ...waiting].sort((a, b) => a - b), leased };
 	}
 
 	async #fill(

@@ -61,6 +61,8 @@ export {
 export {
 	type FillGuardedStorage,
 	isFillGuardedStorage,
+	isLeaseCapableStorage,
+	type LeaseCapableStorage,
 	type OperationOptions,
 	type SetOptions,
 	type Storage,

@@ -20,6 +20,7 @@ import {
 } from "./keys.js";
 import type {
 	FillGuardedStorage,
+	LeaseCapableStorage,
 	OperationOptions,
 	SetOptions,
 } from "./storage.js";
@@ -78,6 +79,7 @@ const ITEM_NOT_STORED = 0x0005;
 /** Item flags marking what MemcacheStorage wrote: an item or a fill-guard tombstone. */
 export const MEMCACHE_ITEM_FLAGS = 0xc0de01;
 const TOMBSTONE_FLAGS = 0xc0de00;
+const LEASE_FLAGS = 0xc0de02;
 const EMPTY = new Uint8Array(0);
 const THIRTY_DAYS_S = 2_592_000;
 
@@ -96,7 +98,9 @@ function expiration(ttlMs: number): number {
  *
  * The client is yours: {@link MemcacheStorage.close} does not close it.
  */
-export class MemcacheStorage<K, V> implements FillGuardedStorage<K, V> {
+export class MemcacheStorage<K, V>
+	implements FillGuardedStorage<K, V>, LeaseCapableStorage<K>
+{
 	readonly name: string;
 	readonly #client: MemcacheStorageClient;
 	readonly #keyOf: KeyOfFunc<K, V>;
@@ -276,6 +280,40 @@ export class MemcacheStorage<K, V> implements FillGuardedStorage<K, V> {
 		);
 		for (const r of rs)
 			if (r.status !== NO_ERROR) throw this.#fail("invalidateMulti", r);
+	}
+
+	/**
+	 * Takes fill leases: memcached `add` of `<key>#lease` (flags mark it) for `ttl` ms, rounded
+	 * up to whole seconds.
+	 */
+	async acquireLeases(keys: readonly K[], ttl: number): Promise<boolean[]> {
+		checkTtl("ttl", ttl);
+		if (keys.length === 0) return [];
+		const exp = expiration(Math.max(1, ttl));
+		const rs = await this.#client.addMulti(
+			keys.map((k) => ({
+				key: `${this.#key(k)}#lease`,
+				value: EMPTY,
+				flags: LEASE_FLAGS,
+				expiration: exp,
+			})),
+		);
+		return rs.map((r) => {
+			if (r.status === NO_ERROR) return r.skipped !== true;
+			if (r.status === KEY_EXISTS || r.status === ITEM_NOT_STORED) return false;
+			throw this.#fail("acquireLeases", r);
+		});
+	}
+
+	/** Deletes the leases' companion keys. */
+	async releaseLeases(keys: readonly K[]): Promise<void> {
+		if (keys.length === 0) return;
+		const rs = await this.#client.deleteMulti(
+			keys.map((k) => `${this.#key(k)}#lease`),
+		);
+		for (const r of rs)
+			if (r.status !== NO_ERROR && r.status !== KEY_NOT_FOUND)
+				throw this.#fail("releaseLeases", r);
 	}
 
 	/** Marks the storage closed (later calls reject `ERR_CACHING_CLOSED`); the client stays open. */

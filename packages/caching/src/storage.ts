@@ -82,3 +82,28 @@ export function isFillGuardedStorage<K, V>(
 		typeof s.addMulti === "function" && typeof s.invalidateMulti === "function"
 	);
 }
+
+/**
+ * The optional capability behind {@link CacheOnStorage}'s `lease` option: a short-lived
+ * exclusive marker per key, taken with an atomic add, so that one caller across processes
+ * reads the storage for a missed key while the others wait for its fill. `MemcacheStorage`
+ * implements it with memcached `add` on a companion key; memcached's meta-protocol leases
+ * would implement the same interface without the companion key.
+ */
+export interface LeaseCapableStorage<K> {
+	/** Tries to take each key's lease for `ttl` ms; one boolean per key: whether it was taken. */
+	acquireLeases(keys: readonly K[], ttl: number): Promise<boolean[]>;
+	/** Gives the leases back (a lease also expires on its own after its ttl). */
+	releaseLeases(keys: readonly K[]): Promise<void>;
+}
+
+/** Whether `storage` implements {@link LeaseCapableStorage}. */
+export function isLeaseCapableStorage<K>(
+	storage: unknown,
+): storage is LeaseCapableStorage<K> {
+	const s = storage as Partial<LeaseCapableStorage<K>> | null;
+	return (
+		typeof s?.acquireLeases === "function" &&
+		typeof s?.releaseLeases === "function"
+	);
+}

@@ -191,4 +191,82 @@ describe.skipIf(!ok)("CacheOnStorage on memcached + MariaDB", () => {
 			expect(r.map((x) => x?.val)).toEqual(keys.map((_, i) => i));
 		expect(storage.keysRead).toBe(50);
 	});
+
+	it("lease: 100 concurrent gets in each of two instances (own clients) → one storage read in total", async () => {
+		await itemsStorage(knex).set(item("leased", 11));
+		const shared = new InstrumentedStorage(itemsStorage(knex), 40, () => 0.99);
+		const instances = [1, 2].map(() => {
+			const client = createClient({
+				servers: cluster.addresses,
+				protocol: "binary",
+			});
+			closers.push(() => client.close());
+			const cache = new MemcacheStorage<string, Item>(client, {
+				keyOf,
+				prefix: "lease:",
+			});
+			return new CacheOnStorage(cache, shared, {
+				keyOf,
+				lease: { ttl: 5000, wait: 2000, poll: 5 },
+			});
+		});
+		const got = await Promise.all(
+			instances.flatMap((c) =>
+				Array.from({ length: 100 }, () => c.get("leased")),
+			),
+		);
+		expect(got.every((g) => g?.val === 11)).toBe(true);
+		expect(shared.reads).toBe(1);
+		const [a, b] = instances.map((c) => c.stats);
+		expect((a?.leaseWaits ?? 0) + (b?.leaseWaits ?? 0)).toBe(1);
+		expect((a?.leaseTimeouts ?? 0) + (b?.leaseTimeouts ?? 0)).toBe(0);
+		// After a write the tombstone refuses fills: leaders release without filling and the
+		// waiters take the lease over at once instead of waiting `wait` out.
+		await instances[0]?.set(item("leased", 12));
+		const started = Date.now();
+		const again = await Promise.all(
+			instances.flatMap((c) =>
+				Array.from({ length: 50 }, () => c.get("leased")),
+			),
+		);
+		expect(again.every((g) => g?.val === 12)).toBe(true);
+		expect(shared.reads).toBeLessThanOrEqual(3);
+		expect(instances.reduce((n, c) => n + c.stats.leaseTimeouts, 0)).toBe(0);
+		expect(Date.now() - started).toBeLessThan(1900);
+	});
+
+	it("lease: a waiter whose leader never fills reads the storage itself after `wait`", async () => {
+		await itemsStorage(knex).set(item("orphan", 3));
+		const client = createClient({
+			servers: cluster.addresses,
+			protocol: "binary",
+		});
+		closers.push(() => client.close());
+		const cache = new MemcacheStorage<string, Item>(client, {
+			keyOf,
+			prefix: "orphan:",
+		});
+		// Someone else holds the lease and never fills (a crashed process).
+		expect(await cache.acquireLeases(["orphan"], 10_000)).toEqual([true]);
+		const db = new InstrumentedStorage(itemsStorage(knex));
+		const c = new CacheOnStorage(cache, db, {
+			keyOf,
+			lease: { wait: 100, poll: 20 },
+		});
+		expect(await c.get("orphan")).toEqual(item("orphan", 3));
+		expect(c.stats).toMatchObject({
+			leaseWaits: 1,
+			leaseTimeouts: 1,
+			loads: 1,
+		});
+		await cache.releaseLeases(["orphan"]);
+		expect(await cache.acquireLeases(["orphan"], 1000)).toEqual([true]);
+	});
+
+	it("lease needs a lease-capable cache", () => {
+		const storage = itemsStorage(knex);
+		expect(
+			() => new CacheOnStorage(storage, storage, { keyOf, lease: {} }),
+		).toThrow(/lease/);
+	});
 });
