@@ -30,6 +30,7 @@ import {
 	isUint64,
 	NO_CREATE_EXPIRATION,
 } from "./internal/validate.js";
+import { newMetaGetResponse, newMetaMutateResponse } from "./meta-responses.js";
 import type {
 	MetaDeleteOptions,
 	MetaGetOptions,
@@ -40,7 +41,6 @@ import type {
 	MetaSetOptions,
 } from "./meta-types.js";
 import type { RawClientOptions } from "./options.js";
-import { ResponseStatus } from "./status.js";
 import type { CountResponse, GetResponse, MutateResponse } from "./types.js";
 
 function reject(message: string): Promise<never> {
@@ -187,16 +187,11 @@ export class RawMetaClient extends RawClientBase {
 			optionalUint32("metaGet: touch", options.touch);
 		if (bad !== undefined) return reject(bad);
 		const token = metaKeyToken(key);
-		const op =
-			token === undefined ? undefined : new MetaGetOp(key, token, options);
-		if (op === undefined)
+		if (token === undefined)
 			return Promise.resolve(
-				new MetaGetOp(
-					key,
-					{ token: "", length: 0, base64: false },
-					{},
-				).fromError(new InvalidKeyError(keyText(key))),
+				newMetaGetResponse(key, new InvalidKeyError(keyText(key))),
 			);
+		const op = new MetaGetOp(key, token, options);
 		return withSignal(
 			this.send(new MetaPipeline([op], false, this.address, first)),
 			options.signal,
@@ -247,12 +242,9 @@ export class RawMetaClient extends RawClientBase {
 						)
 					: undefined;
 		if (error !== undefined || token === undefined)
-			return Promise.resolve({
-				status: ResponseStatus.ClientError,
-				error: error as MemcacheError,
-				key,
-				dataVersionId: 0n,
-			});
+			return Promise.resolve(
+				newMetaMutateResponse(key, 0, 0n, error as MemcacheError),
+			);
 		const op = new MetaSetOp(
 			key,
 			token,
@@ -290,12 +282,9 @@ export class RawMetaClient extends RawClientBase {
 		if (bad !== undefined) return reject(bad);
 		const token = metaKeyToken(key);
 		if (token === undefined)
-			return Promise.resolve({
-				status: ResponseStatus.ClientError,
-				error: new InvalidKeyError(keyText(key)),
-				key,
-				dataVersionId: 0n,
-			});
+			return Promise.resolve(
+				newMetaMutateResponse(key, 0, 0n, new InvalidKeyError(keyText(key))),
+			);
 		const op = new MetaDeleteOp(key, token, options);
 		return withSignal(
 			this.send(new MetaPipeline([op], false, this.address, first)),

@@ -2,6 +2,10 @@
 // commands ("ops") and matches their replies by opaque token (`O`); ops know how to encode
 // themselves and how to turn a reply into a response.
 import { type MemcacheError, ServerErrorReply } from "../errors.js";
+import {
+	newMetaGetResponse,
+	newMetaMutateResponse,
+} from "../meta-responses.js";
 import type {
 	MetaDeleteOptions,
 	MetaGetOptions,
@@ -17,7 +21,6 @@ import {
 	newGetResponse,
 	newMutateErrorResponse,
 	newMutateResponse,
-	newStatusCodeError,
 } from "../responses.js";
 import { ResponseStatus } from "../status.js";
 import type { CountResponse, GetResponse, MutateResponse } from "../types.js";
@@ -419,41 +422,12 @@ export class MetaGetOp implements MetaOp<MetaGetResponse> {
 			otherWinner: r.winSent,
 		};
 	}
-	#empty(status: number, error: MemcacheError | undefined): MetaGetResponse {
-		return {
-			status,
-			error,
-			key: this.#key,
-			value: undefined,
-			flags: 0,
-			dataVersionId: 0n,
-			ttl: undefined,
-			hitBefore: undefined,
-			lastAccess: undefined,
-			win: false,
-			stale: false,
-			otherWinner: false,
-		};
-	}
 	fromError(error: MemcacheError): MetaGetResponse {
-		return this.#empty(ResponseStatus.ClientError, error);
+		return newMetaGetResponse(this.#key, error);
 	}
 	silent(): MetaGetResponse {
-		return this.#empty(ResponseStatus.KeyNotFound, undefined);
+		return newMetaGetResponse(this.#key);
 	}
-}
-
-function metaMutate(
-	key: MetaKey,
-	status: number,
-	cas: bigint,
-): MetaMutateResponse {
-	return {
-		status,
-		error: newStatusCodeError(status),
-		key,
-		dataVersionId: status === 0 ? cas : 0n,
-	};
 }
 
 /** `ms` with the caller's meta options; asks for the new CAS. */
@@ -487,18 +461,13 @@ export class MetaSetOp implements MetaOp<MetaMutateResponse> {
 		encodeMetaSet(w, this.#token, this.#value, this.#flags + tail);
 	}
 	fromReply(r: MetaReply): MetaMutateResponse {
-		return metaMutate(this.#key, storeStatus("ms", r), r.cas ?? 0n);
+		return newMetaMutateResponse(this.#key, storeStatus("ms", r), r.cas ?? 0n);
 	}
 	fromError(error: MemcacheError): MetaMutateResponse {
-		return {
-			status: ResponseStatus.ClientError,
-			error,
-			key: this.#key,
-			dataVersionId: 0n,
-		};
+		return newMetaMutateResponse(this.#key, 0, 0n, error);
 	}
 	silent(): MetaMutateResponse {
-		return metaMutate(this.#key, 0, 0n);
+		return newMetaMutateResponse(this.#key, 0);
 	}
 }
 
@@ -522,17 +491,12 @@ export class MetaDeleteOp implements MetaOp<MetaMutateResponse> {
 		encodeMetaCommand(w, "md", this.#token, this.#flags + tail);
 	}
 	fromReply(r: MetaReply): MetaMutateResponse {
-		return metaMutate(this.#key, storeStatus("md", r), 0n);
+		return newMetaMutateResponse(this.#key, storeStatus("md", r));
 	}
 	fromError(error: MemcacheError): MetaMutateResponse {
-		return {
-			status: ResponseStatus.ClientError,
-			error,
-			key: this.#key,
-			dataVersionId: 0n,
-		};
+		return newMetaMutateResponse(this.#key, 0, 0n, error);
 	}
 	silent(): MetaMutateResponse {
-		return metaMutate(this.#key, 0, 0n);
+		return newMetaMutateResponse(this.#key, 0);
 	}
 }
