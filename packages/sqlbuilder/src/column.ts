@@ -7,7 +7,14 @@ import {
 import type { QueryCompiler } from "./internal/compiler.js";
 import { isValidIdentifier } from "./internal/identifier.js";
 
-/** godropbox: column.go `NullableColumn` — `Nullable` (true) or `NotNullable` (false). */
+/** godropbox: column.go `NullableColumn`: `Nullable` (true) or `NotNullable` (false). */
+export type NullableColumn = boolean;
+/** godropbox: column.go `Charset`. */
+export type Charset = string;
+/** godropbox: column.go `Collation`. */
+export type Collation = string;
+
+/** A nullable column (godropbox: `Nullable`). */
 export const Nullable = true;
 /** A NOT NULL column. */
 export const NotNullable = false;
@@ -146,6 +153,9 @@ export type AnyColumn<Tbl extends string = string> = Column<
 	boolean,
 	Tbl
 >;
+
+/** A real or looked-up column, not an alias (godropbox: `NonAliasColumn`). */
+export type NonAliasColumn<Tbl extends string = string> = AnyColumn<Tbl>;
 
 /** The value type a column accepts in INSERT/UPDATE: its type, plus `null` when nullable. */
 export type ColumnInput<C> =

@@ -79,6 +79,9 @@ export class OrderBy {
 	}
 }
 
+/** Anything that renders into a statement (godropbox: `Clause`). */
+export type Clause = Expression | OrderBy;
+
 /** Anything accepted by ORDER BY: an expression (no direction) or `asc`/`desc`. */
 export type OrderByClause = Expression | OrderBy;
 

@@ -9,8 +9,10 @@ export {
 	doubleColumn,
 	intColumn,
 	LookupColumn,
+	type NonAliasColumn,
 	NotNullable,
 	Nullable,
+	type NullableColumn,
 	type Projection,
 	strColumn,
 	UTF8,
@@ -42,6 +44,7 @@ export {
 } from "./execute.js";
 export {
 	BoolExpression,
+	type Clause,
 	type ColumnKind,
 	Expression,
 	type KindValueMap,
@@ -98,6 +101,7 @@ export {
 	GtidNextStatement,
 	LockStatement,
 	newGtidNextStatement,
+	newGtidNextStatment,
 	newLockStatement,
 	newUnlockStatement,
 	UnlockStatement,
@@ -108,12 +112,16 @@ export { UnionStatement, union, unionAll } from "./statements/union.js";
 export { UpdateStatement } from "./statements/update.js";
 export {
 	type ColumnsOf,
+	INNER_JOIN,
 	innerJoinOn,
 	Join,
 	type JoinType,
+	LEFT_JOIN,
 	leftJoinOn,
 	newTable,
 	type ReadableTable,
+	RIGHT_JOIN,
 	rightJoinOn,
 	Table,
+	type WritableTable,
 } from "./table.js";

@@ -35,6 +35,15 @@ export interface ReadableTable {
 
 /** Join kinds (inner is written as plain `JOIN`, as godropbox does). */
 export type JoinType = "JOIN" | "LEFT JOIN" | "RIGHT JOIN";
+/** godropbox: table.go `INNER_JOIN`. */
+export const INNER_JOIN: JoinType = "JOIN";
+/** godropbox: table.go `LEFT_JOIN`. */
+export const LEFT_JOIN: JoinType = "LEFT JOIN";
+/** godropbox: table.go `RIGHT_JOIN`. */
+export const RIGHT_JOIN: JoinType = "RIGHT JOIN";
+
+/** A table INSERT/UPDATE/DELETE can write (godropbox: `WritableTable`). */
+export type WritableTable = Table<string, object>;
 
 /**
  * A join expression (godropbox: `joinTable`). Readable only: select from it or join further.

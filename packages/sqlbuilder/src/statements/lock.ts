@@ -120,3 +120,6 @@ export function newGtidNextStatement(
 		);
 	return new GtidNextStatement(text, g);
 }
+
+/** godropbox's own spelling, `NewGtidNextStatment`: the same function. */
+export const newGtidNextStatment = newGtidNextStatement;
