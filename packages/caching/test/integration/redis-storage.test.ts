@@ -41,6 +41,23 @@ describe.skipIf(!ok)("RedisStorage on real Redis", () => {
 		};
 	});
 
+	it("connect() pins RESP2 (protocol: 2) so ioredis 6's RESP3 default cannot change reply shapes", async () => {
+		const n = await ns();
+		const s = await RedisStorage.connect<string, Item>(n.url, {
+			keyOf,
+			prefix: n.prefix,
+		});
+		try {
+			expect((s.client as Redis).options).toMatchObject({ protocol: 2 });
+		} finally {
+			await s.close();
+		}
+		await s.close();
+		await expect(s.set(item("x", 1))).rejects.toMatchObject({
+			code: "ERR_CACHING_CLOSED",
+		});
+	});
+
 	it("flush deletes only its prefix; close() leaves a passed-in client connected", async () => {
 		const a = await ns();
 		const b = await ns();
