@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { describe, HASH2_ERROR_CODES, typeError } from "./errors.js";
+import { HASH2_ERROR_CODES } from "./errors.js";
+import { describe, typeError } from "./internal/errors.js";
 
 function checkBytes(name: string, value: unknown): void {
 	if (!(value instanceof Uint8Array)) {

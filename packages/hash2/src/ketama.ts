@@ -1,9 +1,5 @@
-import {
-	describe,
-	HASH2_ERROR_CODES,
-	rangeError,
-	typeError,
-} from "./errors.js";
+import { HASH2_ERROR_CODES } from "./errors.js";
+import { describe, rangeError, typeError } from "./internal/errors.js";
 import { MD5_OUT, md5String } from "./internal/md5.js";
 import { throwNumShards } from "./internal/validate.js";
 import type { ShardFunction } from "./shard-function.js";

@@ -1,4 +1,5 @@
-import { describe, HASH2_ERROR_CODES, typeError } from "./errors.js";
+import { HASH2_ERROR_CODES } from "./errors.js";
+import { describe, typeError } from "./internal/errors.js";
 
 const encoder = new TextEncoder();
 

@@ -1,9 +1,5 @@
-import {
-	describe,
-	HASH2_ERROR_CODES,
-	rangeError,
-	typeError,
-} from "./errors.js";
+import { HASH2_ERROR_CODES } from "./errors.js";
+import { describe, rangeError, typeError } from "./internal/errors.js";
 import { throwNumShards } from "./internal/validate.js";
 import { FNV_OUT, fnv1a64Halves } from "./key-hash.js";
 import { murmur3_32 } from "./murmur3.js";

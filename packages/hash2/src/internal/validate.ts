@@ -1,9 +1,5 @@
-import {
-	describe,
-	HASH2_ERROR_CODES,
-	rangeError,
-	typeError,
-} from "../errors.js";
+import { HASH2_ERROR_CODES } from "../errors.js";
+import { describe, rangeError, typeError } from "./errors.js";
 
 /** Largest shard count godropbox's `ConsistentHash` accepts (its parameter is a uint16). */
 export const MAX_CONSISTENT_HASH_SHARDS = 65535;
