@@ -25,7 +25,10 @@ describe.skipIf(!ok).each([
 		peer = memjs.Client.create(cluster.addresses[0], {
 			logger: { log: () => {} },
 		});
-		client = new Ctor({ address: cluster.addresses[0] as string });
+		client = new Ctor({
+			address: cluster.addresses[0] as string,
+			timeout: 5000,
+		});
 	});
 	afterAll(async () => {
 		peer?.close();

@@ -46,6 +46,7 @@ describe.skipIf(!ok).each(["binary", "ascii"] as const)(
 
 		it("createClient routes every key to its consistent-hash shard", async () => {
 			await using client = createClient({
+				timeout: 5000,
 				servers: cluster.addresses,
 				protocol,
 			});
@@ -82,6 +83,7 @@ describe.skipIf(!ok).each(["binary", "ascii"] as const)(
 		it("shard states: which calls each state serves (spec §7.2)", async () => {
 			const manager = new StaticShardManager(cluster.addresses, undefined);
 			await using client = new ShardedClient(manager, {
+				timeout: 5000,
 				protocol,
 				closeManager: true,
 			});
@@ -169,6 +171,7 @@ describe.skipIf(!ok).each(["binary", "ascii"] as const)(
 			const [a0, a1, a2] = cluster.addresses as [string, string, string];
 			const manager = new StaticShardManager([a0, a1]);
 			await using client = new ShardedClient(manager, {
+				timeout: 5000,
 				protocol,
 				closeManager: true,
 			});
@@ -204,6 +207,7 @@ describe.skipIf(!ok).each(["binary", "ascii"] as const)(
 				key.startsWith("none") ? -1 : key.startsWith("oob") ? 7 : 0,
 			);
 			await using client = new ShardedClient(manager, {
+				timeout: 5000,
 				protocol,
 				closeManager: true,
 			});
