@@ -65,7 +65,7 @@ const bytes = fc.uint8Array({ maxLength: 40 });
 const rows = fc.array(fc.tuple(text, bytes), { minLength: 1, maxLength: 6 });
 
 const SEED = 20261201;
-const RUNS = 600; // per property; up to 6 rows each: a few thousand values in total
+const RUNS = 450; // per property; up to 6 rows each: a few thousand values in total
 
 describe.skipIf(!ok)(
 	"escaping round-trips through real MariaDB (seeded property)",
@@ -136,14 +136,14 @@ describe.skipIf(!ok)(
 		it("through toSQL (inline escaped literals)", async () => {
 			await fc.assert(
 				fc.asyncProperty(rows, (v) => check(v, true)),
-				{ seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: 25_000 },
+				{ seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: 15_000 },
 			);
 		}, 40_000);
 
 		it("through toQuery (bound parameters)", async () => {
 			await fc.assert(
 				fc.asyncProperty(rows, (v) => check(v, false)),
-				{ seed: SEED + 1, numRuns: RUNS, interruptAfterTimeLimit: 25_000 },
+				{ seed: SEED + 1, numRuns: RUNS, interruptAfterTimeLimit: 15_000 },
 			);
 		}, 40_000);
 	},
