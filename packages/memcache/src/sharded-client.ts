@@ -298,6 +298,15 @@ export class ShardedClient implements Client {
 		const groups = sentinel
 			? this.#manager.getShardsForSentinelsFromKeys(distinct)
 			: this.#manager.getShardsForKeys(distinct);
+		if (groups.size === 1) {
+			// One shard: the raw client's map already has one entry per key in first-seen order.
+			const only = groups.values().next().value as ShardMapping;
+			if (only.shardId !== -1 && only.serve)
+				return this.#client(only.address as string).getMulti(
+					only.keys,
+					options,
+				);
+		}
 		const byKey = new Map<string, GetResponse>();
 		const work: Promise<void>[] = [];
 		for (const m of groups.values()) {
