@@ -1,4 +1,4 @@
-import { DropboxError } from "./internal/dropbox-error.js";
+import { DropboxError } from "@godropbox-ts/errors";
 
 /** Every error code this package uses. Match on `err.code`, not on the class. */
 export const Net2ErrorCode = {
@@ -53,15 +53,17 @@ interface Extras extends Net2ErrorInfo {
 	readonly cause?: unknown;
 }
 
-const BRAND = Symbol.for("godropbox-ts.net2.Net2Error");
-
 /**
  * Base class of every error this package produces. Carries a stable `code`
  * ({@link Net2ErrorCode}) and, where they apply, `network`, `address`, `timeoutMs`, `limit`.
- * `instanceof` works across two copies of the package (ESM and CJS builds) through a
- * `Symbol.for` brand, but prefer matching on `code`.
+ * `instanceof` works across two copies of the package (ESM and CJS builds) through each class's
+ * `Symbol.for` brand (DropboxError's mechanism), but prefer matching on `code`.
  */
 export class Net2Error extends DropboxError {
+	static override readonly errorName: string = "Net2Error";
+	static override readonly brand: symbol = Symbol.for(
+		"godropbox-ts.net2.Net2Error",
+	);
 	declare readonly code: Net2ErrorCode;
 	readonly network: string | undefined;
 	readonly address: string | undefined;
@@ -80,28 +82,10 @@ export class Net2Error extends DropboxError {
 				? { code, info, cause: extras.cause }
 				: { code, info },
 		);
-		this.name = "Net2Error";
 		this.network = extras.network;
 		this.address = extras.address;
 		this.timeoutMs = extras.timeoutMs;
 		this.limit = extras.limit;
-		// Brand with the names of every class in the chain, so `instanceof` also works on an
-		// error made by another copy of this package (ESM and CJS builds loaded together).
-		const names: string[] = [];
-		for (
-			let c: unknown = new.target;
-			typeof c === "function" && c !== DropboxError;
-			c = Object.getPrototypeOf(c)
-		)
-			names.push((c as { name: string }).name);
-		Object.defineProperty(this, BRAND, { value: names });
-	}
-
-	static override [Symbol.hasInstance](value: unknown): boolean {
-		if (typeof value !== "object" || value === null) return false;
-		const names = (value as { [BRAND]?: unknown })[BRAND];
-		// biome-ignore lint/complexity/noThisInStatic: `this` is the (sub)class on the right of instanceof
-		return Array.isArray(names) && names.includes(this.name);
 	}
 }
 
@@ -111,106 +95,137 @@ function where(network?: string, address?: string): string {
 
 /** A programmer error (bad option or argument). Thrown synchronously at the call. */
 export class InvalidArgumentError extends Net2Error {
+	static override readonly errorName: string = "InvalidArgumentError";
+	static override readonly brand: symbol = Symbol.for(
+		"godropbox-ts.net2.InvalidArgumentError",
+	);
 	constructor(message: string) {
 		super(message, Net2ErrorCode.InvalidArgument);
-		this.name = "InvalidArgumentError";
 	}
 }
 
 /** The pool was closed (`close()`) or destroyed (`destroy(err)`; `cause` is `err`). */
 export class PoolClosedError extends Net2Error {
+	static override readonly errorName: string = "PoolClosedError";
+	static override readonly brand: symbol = Symbol.for(
+		"godropbox-ts.net2.PoolClosedError",
+	);
 	constructor(message = "the connection pool is closed", extras: Extras = {}) {
 		super(message, Net2ErrorCode.PoolClosed, extras);
-		this.name = "PoolClosedError";
 	}
 }
 
 /** The pool or the address is in lame-duck mode (`enterLameDuckMode()` or `unregister`). */
 export class LameDuckError extends Net2Error {
+	static override readonly errorName: string = "LameDuckError";
+	static override readonly brand: symbol = Symbol.for(
+		"godropbox-ts.net2.LameDuckError",
+	);
 	constructor(network?: string, address?: string) {
 		super(
 			`lame duck connection pool cannot hand out connections${where(network, address)}`,
 			Net2ErrorCode.LameDuck,
 			{ network, address },
 		);
-		this.name = "LameDuckError";
 	}
 }
 
 /** `get` for an address that was never registered (or was unregistered). */
 export class NotRegisteredError extends Net2Error {
+	static override readonly errorName: string = "NotRegisteredError";
+	static override readonly brand: symbol = Symbol.for(
+		"godropbox-ts.net2.NotRegisteredError",
+	);
 	constructor(network: string, address: string) {
 		super(
 			`${network} ${address} is not registered in the connection pool; call register() first`,
 			Net2ErrorCode.NotRegistered,
 			{ network, address },
 		);
-		this.name = "NotRegisteredError";
 	}
 }
 
 /** A simple pool takes exactly one `register` call. Thrown at the call. */
 export class AlreadyRegisteredError extends Net2Error {
+	static override readonly errorName: string = "AlreadyRegisteredError";
+	static override readonly brand: symbol = Symbol.for(
+		"godropbox-ts.net2.AlreadyRegisteredError",
+	);
 	constructor(network: string, address: string) {
 		super(
 			`SimpleConnectionPool can only register one address (already has ${network} ${address}); use MultiConnectionPool`,
 			Net2ErrorCode.AlreadyRegistered,
 			{ network, address },
 		);
-		this.name = "AlreadyRegisteredError";
 	}
 }
 
 /** Fail-fast mode (`waitForConnection: false`): the per-address active limit is reached. */
 export class TooManyConnectionsError extends Net2Error {
+	static override readonly errorName: string = "TooManyConnectionsError";
+	static override readonly brand: symbol = Symbol.for(
+		"godropbox-ts.net2.TooManyConnectionsError",
+	);
 	constructor(network: string, address: string, limit: number) {
 		super(
 			`too many connections to ${network} ${address}: maxActiveConnections=${limit} are on loan (raise maxActiveConnections or set waitForConnection: true)`,
 			Net2ErrorCode.TooManyConnections,
 			{ network, address, limit },
 		);
-		this.name = "TooManyConnectionsError";
 	}
 }
 
 /** Fail-fast mode: `dialMaxConcurrency` dials to this address are already in flight. */
 export class DialConcurrencyError extends Net2Error {
+	static override readonly errorName: string = "DialConcurrencyError";
+	static override readonly brand: symbol = Symbol.for(
+		"godropbox-ts.net2.DialConcurrencyError",
+	);
 	constructor(network: string, address: string, limit: number) {
 		super(
 			`cannot dial ${network} ${address}: dialMaxConcurrency=${limit} dials are in flight (raise dialMaxConcurrency or set waitForConnection: true)`,
 			Net2ErrorCode.DialConcurrency,
 			{ network, address, limit },
 		);
-		this.name = "DialConcurrencyError";
 	}
 }
 
 /** No connection could be handed out within `acquireTimeout` ms. */
 export class AcquireTimeoutError extends Net2Error {
+	static override readonly errorName: string = "AcquireTimeoutError";
+	static override readonly brand: symbol = Symbol.for(
+		"godropbox-ts.net2.AcquireTimeoutError",
+	);
 	constructor(network: string, address: string, timeoutMs: number) {
 		super(
 			`timed out after ${timeoutMs} ms waiting for a connection to ${network} ${address} (raise acquireTimeout or maxActiveConnections)`,
 			Net2ErrorCode.AcquireTimeout,
 			{ network, address, timeoutMs },
 		);
-		this.name = "AcquireTimeoutError";
 	}
 }
 
 /** The caller's AbortSignal fired; `cause` is `signal.reason`. */
 export class AbortedError extends Net2Error {
+	static override readonly errorName: string = "AbortedError";
+	static override readonly brand: symbol = Symbol.for(
+		"godropbox-ts.net2.AbortedError",
+	);
 	constructor(reason: unknown, network?: string, address?: string) {
 		super(
 			`the operation was aborted${where(network, address)}`,
 			Net2ErrorCode.Aborted,
 			{ network, address, cause: reason },
 		);
-		this.name = "AbortedError";
 	}
 }
 
 /** Dialling failed; `cause` is the error of `dial` (e.g. `ECONNREFUSED`). */
 export class DialError extends Net2Error {
+	static override readonly errorName: string = "DialError";
+	static override readonly brand: symbol = Symbol.for(
+		"godropbox-ts.net2.DialError",
+	);
 	constructor(
 		network: string,
 		address: string,
@@ -225,12 +240,15 @@ export class DialError extends Net2Error {
 			code,
 			{ network, address, cause, timeoutMs },
 		);
-		this.name = "DialError";
 	}
 }
 
 /** Dialling did not finish within `connectTimeout` ms. A {@link DialError} with its own code. */
 export class DialTimeoutError extends DialError {
+	static override readonly errorName: string = "DialTimeoutError";
+	static override readonly brand: symbol = Symbol.for(
+		"godropbox-ts.net2.DialTimeoutError",
+	);
 	constructor(network: string, address: string, timeoutMs: number) {
 		super(
 			network,
@@ -240,36 +258,45 @@ export class DialTimeoutError extends DialError {
 			`timed out after ${timeoutMs} ms dialling ${network} ${address} (raise connectTimeout)`,
 			timeoutMs,
 		);
-		this.name = "DialTimeoutError";
 	}
 }
 
 /** Round-robin pool: no address could hand out a connection; `cause` is the last failure. */
 export class NoConnectionAvailableError extends Net2Error {
+	static override readonly errorName: string = "NoConnectionAvailableError";
+	static override readonly brand: symbol = Symbol.for(
+		"godropbox-ts.net2.NoConnectionAvailableError",
+	);
 	constructor(cause: unknown) {
 		super(
 			"no connection available from any registered address",
 			Net2ErrorCode.NoConnectionAvailable,
 			cause === undefined ? {} : { cause },
 		);
-		this.name = "NoConnectionAvailableError";
 	}
 }
 
 /** `read`/`write` after the connection was released or discarded. */
 export class ConnectionReleasedError extends Net2Error {
+	static override readonly errorName: string = "ConnectionReleasedError";
+	static override readonly brand: symbol = Symbol.for(
+		"godropbox-ts.net2.ConnectionReleasedError",
+	);
 	constructor(network: string, address: string) {
 		super(
 			`the connection to ${network} ${address} was already released or discarded; get a new one`,
 			Net2ErrorCode.ConnectionReleased,
 			{ network, address },
 		);
-		this.name = "ConnectionReleasedError";
 	}
 }
 
 /** A `read` or `write` exceeded its per-operation timeout. Discard the connection. */
 export class IoTimeoutError extends Net2Error {
+	static override readonly errorName: string = "IoTimeoutError";
+	static override readonly brand: symbol = Symbol.for(
+		"godropbox-ts.net2.IoTimeoutError",
+	);
 	constructor(
 		op: "read" | "write",
 		network: string,
@@ -281,12 +308,15 @@ export class IoTimeoutError extends Net2Error {
 			op === "read" ? Net2ErrorCode.ReadTimeout : Net2ErrorCode.WriteTimeout,
 			{ network, address, timeoutMs },
 		);
-		this.name = "IoTimeoutError";
 	}
 }
 
 /** The socket errored or closed during a `read`/`write`; `cause` is the socket error. */
 export class ConnectionFailedError extends Net2Error {
+	static override readonly errorName: string = "ConnectionFailedError";
+	static override readonly brand: symbol = Symbol.for(
+		"godropbox-ts.net2.ConnectionFailedError",
+	);
 	constructor(
 		op: "read" | "write",
 		network: string,
@@ -298,17 +328,19 @@ export class ConnectionFailedError extends Net2Error {
 			Net2ErrorCode.ConnectionFailed,
 			{ network, address, cause },
 		);
-		this.name = "ConnectionFailedError";
 	}
 }
 
 /** `pool.release(conn)`/`pool.discard(conn)` with a connection another pool issued. */
 export class ForeignConnectionError extends Net2Error {
+	static override readonly errorName: string = "ForeignConnectionError";
+	static override readonly brand: symbol = Symbol.for(
+		"godropbox-ts.net2.ForeignConnectionError",
+	);
 	constructor() {
 		super(
 			"the connection pool cannot take control of a connection owned by another pool",
 			Net2ErrorCode.ForeignConnection,
 		);
-		this.name = "ForeignConnectionError";
 	}
 }

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { DropboxError } from "@godropbox-ts/errors";
 import { describe, expect, it } from "vitest";
 import {
 	AbortedError,
@@ -53,15 +54,41 @@ describe("errors", () => {
 	});
 
 	it("instanceof works for an error from another copy of the package", () => {
-		// What a second copy (the CJS build next to the ESM one) would produce: same brand,
-		// different prototype chain.
-		const foreign = Object.create(Error.prototype) as Record<symbol, unknown>;
-		Object.defineProperty(foreign, Symbol.for("godropbox-ts.net2.Net2Error"), {
-			value: ["DialTimeoutError", "DialError", "Net2Error"],
-		});
+		// What a second copy (the CJS build next to the ESM one) produces: other classes, same
+		// Symbol.for brands (read by DropboxError's Symbol.hasInstance).
+		class OtherNet2Error extends Error {
+			static readonly brand: symbol = Symbol.for("godropbox-ts.net2.Net2Error");
+		}
+		Object.defineProperty(
+			OtherNet2Error.prototype,
+			Symbol.for("godropbox-ts.errors.DropboxError"),
+			{ value: true },
+		);
+		class OtherDialError extends OtherNet2Error {
+			static override readonly brand: symbol = Symbol.for(
+				"godropbox-ts.net2.DialError",
+			);
+		}
+		class OtherDialTimeoutError extends OtherDialError {
+			static override readonly brand: symbol = Symbol.for(
+				"godropbox-ts.net2.DialTimeoutError",
+			);
+		}
+		const foreign = new OtherDialTimeoutError("x");
+		expect(foreign).toBeInstanceOf(DialTimeoutError);
 		expect(foreign).toBeInstanceOf(DialError);
 		expect(foreign).toBeInstanceOf(Net2Error);
+		expect(foreign).toBeInstanceOf(DropboxError);
 		expect(foreign).not.toBeInstanceOf(PoolClosedError);
+		expect(new OtherNet2Error("y")).not.toBeInstanceOf(DialError);
 		expect({}).not.toBeInstanceOf(Net2Error);
+	});
+
+	it("is a DropboxError with name, code and info", () => {
+		const err = new TooManyConnectionsError("tcp", "h:1", 2);
+		expect(err).toBeInstanceOf(DropboxError);
+		expect(err.name).toBe("TooManyConnectionsError");
+		expect(err.info).toEqual({ network: "tcp", address: "h:1", limit: 2 });
+		expect(String(err.stack)).toContain("TooManyConnectionsError");
 	});
 });
