@@ -17,6 +17,7 @@ import type { ManagedConnection } from "../managed-connection.js";
 import type { Network } from "../network.js";
 import type { ResolvedConnectionOptions } from "../options.js";
 import { builtinDial } from "./dial.js";
+import { Fifo } from "./fifo.js";
 import { createPoolWithEvictor } from "./generic-pool.js";
 import {
 	type ConnectionLender,
@@ -39,6 +40,8 @@ interface Waiter {
 	readonly resolve: (conn: ManagedConnection) => void;
 	readonly reject: (err: unknown) => void;
 	settled: boolean;
+	/** In #parked (no generic-pool request yet). */
+	parked: boolean;
 	/** performance.now() by which it must be served (acquireTimeout), or Infinity. */
 	readonly deadline: number;
 	onAbort: (() => void) | undefined;
@@ -82,8 +85,11 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 	/** Every live slot (idle, lent, or in generic-pool's hands between the two). */
 	readonly #slots = new Set<Slot>();
 	readonly #waiters = new Set<Waiter>();
+	/** Every waiter in arrival (= deadline) order, for the timer; settled ones are skipped. */
+	readonly #byDeadline = new Fifo<Waiter>();
 	/** Waiters with no generic-pool request yet (they came at the limit), oldest first. */
-	readonly #parked = new Set<Waiter>();
+	readonly #parked = new Fifo<Waiter>();
+	#parkedCount = 0;
 	#timer: NodeJS.Timeout | undefined;
 	#finishing = false;
 	#done: Promise<void> | undefined;
@@ -150,7 +156,7 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 		}
 		const seq = ++this.#seq;
 		const gp = this.#pool;
-		if (gp.available > 0 && gp.pending === 0 && this.#parked.size === 0) {
+		if (gp.available > 0 && gp.pending === 0 && this.#parkedCount === 0) {
 			// Fast path: with a slot available and nobody queued, generic-pool's acquire hands
 			// the oldest idle slot over synchronously (Pool.js _dispense), so this get cannot
 			// wait and needs no timer and no abort listener. (Testing our own idle count here
@@ -185,11 +191,13 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 				resolve,
 				reject,
 				settled: false,
+				parked: false,
 				deadline: timeout > 0 ? performance.now() + timeout : Infinity,
 				onAbort: undefined,
 			};
 			this.#pending++;
 			this.#waiters.add(w);
+			if (timeout > 0) this.#byDeadline.push(w);
 			// One timer per address pool, not per waiter (generic-pool's acquireTimeoutMillis
 			// would arm one for every acquire, fast path included: a third of a cycle's cost).
 			if (timeout > 0 && this.#timer === undefined) this.#armTimer(timeout);
@@ -204,23 +212,37 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 			}
 			const gp = this.#pool;
 			if (
-				this.#parked.size === 0 &&
+				this.#parkedCount === 0 &&
 				(gp.available > 0 || gp.spareResourceCapacity > 0)
 			)
 				this.#request(w);
-			else this.#parked.add(w); // at the limit: the next returned slot comes straight here
+			else {
+				// At the limit: the next returned slot comes straight here.
+				w.parked = true;
+				this.#parkedCount++;
+				this.#parked.push(w);
+			}
 		});
 	}
 
 	/** A slot's capacity was freed (destroyed): a parked waiter may now get a dial. */
 	#pump(): void {
-		if (this.#parked.size === 0) return;
+		if (this.#parkedCount === 0) return;
 		const gp = this.#pool;
 		if (gp.spareResourceCapacity <= 0 && gp.available === 0) return;
-		for (const w of this.#parked) {
-			this.#parked.delete(w);
-			this.#request(w);
-			return;
+		const w = this.#unpark();
+		if (w !== undefined) this.#request(w);
+	}
+
+	/** The oldest parked waiter still waiting, taken off the parked queue. */
+	#unpark(): Waiter | undefined {
+		for (;;) {
+			const w = this.#parked.shift();
+			if (w === undefined) return undefined;
+			if (!w.parked) continue; // settled meanwhile
+			w.parked = false;
+			this.#parkedCount--;
+			return w;
 		}
 	}
 
@@ -275,12 +297,18 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 	readonly #onTimer = (): void => {
 		this.#timer = undefined;
 		const now = performance.now();
-		// All waiters share acquireTimeout, so insertion order is deadline order.
-		for (const w of this.#waiters) {
+		// All waiters share acquireTimeout, so arrival order is deadline order.
+		const queue = this.#byDeadline;
+		for (let w = queue.peek(); w !== undefined; w = queue.peek()) {
+			if (w.settled) {
+				queue.shift();
+				continue;
+			}
 			if (w.deadline > now) {
-				if (w.deadline !== Infinity) this.#armTimer(w.deadline - now);
+				this.#armTimer(w.deadline - now);
 				return;
 			}
+			queue.shift();
 			this.#fail(
 				w,
 				new AcquireTimeoutError(
@@ -298,7 +326,14 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 			w.signal?.removeEventListener("abort", w.onAbort);
 		this.#pending--;
 		this.#waiters.delete(w);
-		this.#parked.delete(w);
+		if (w.parked) {
+			w.parked = false;
+			this.#parkedCount--;
+		}
+		// Waiters mostly settle in arrival order: drop settled ones from the deadline queue's
+		// head now, so it does not grow between timer runs.
+		const queue = this.#byDeadline;
+		for (let h = queue.peek(); h?.settled; h = queue.peek()) queue.shift();
 	}
 
 	#fail(w: Waiter, err: unknown): void {
@@ -400,11 +435,12 @@ export class AddressPool implements SlotOwner, ConnectionLender {
 			this.#pool.release(slot);
 			return;
 		}
-		for (const w of this.#parked) {
+		const parked = this.#parkedCount > 0 ? this.#unpark() : undefined;
+		if (parked !== undefined) {
 			// A get parked at the limit: hand the slot over directly. It stays on loan in
 			// generic-pool's books, so no release/acquire round trip through its queue.
-			this.#settle(w);
-			w.resolve(this.#lend(slot));
+			this.#settle(parked);
+			parked.resolve(this.#lend(slot));
 			return;
 		}
 		if (!slot.idle && this.#idle >= this.#o.maxIdleConnections) {
