@@ -65,8 +65,9 @@ export function literal<const V extends LiteralValue>(
 	return new LiteralExpression(v, kindOf(v));
 }
 
+/** A literal for the `…L` helpers (its kind is never needed: it is compared, not selected). */
 function lit(v: unknown): Expression {
-	return literal(checkLiteral(v));
+	return new LiteralExpression(checkLiteral(v), undefined);
 }
 
 function isNullLiteral(e: unknown): boolean {

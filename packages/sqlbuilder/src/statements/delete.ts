@@ -36,7 +36,16 @@ export class DeleteStatement extends Statement {
 
 	/** @internal A copy with `patch` applied. */
 	private patched(patch: Partial<DeleteProps>): DeleteStatement {
-		return new DeleteStatement({ ...this.props, ...patch });
+		const p = this.props;
+		const n: { -readonly [K in keyof DeleteProps]: DeleteProps[K] } = {
+			table: p.table,
+			where: p.where,
+			orderBy: p.orderBy,
+			limit: p.limit,
+			comment: p.comment,
+		};
+		Object.assign(n, patch);
+		return new DeleteStatement(n);
 	}
 
 	/** The WHERE condition (godropbox: `Where`); required. */

@@ -98,7 +98,19 @@ export class InsertStatement<
 
 	/** @internal A copy with `patch` applied. */
 	private patched(patch: Partial<InsertProps>): InsertStatement<C> {
-		return new InsertStatement<C>({ ...this.props, ...patch });
+		const p = this.props;
+		const n: { -readonly [K in keyof InsertProps]: InsertProps[K] } = {
+			table: p.table,
+			columns: p.columns,
+			rows: p.rows,
+			simpleRows: p.simpleRows,
+			onDuplicate: p.onDuplicate,
+			ignore: p.ignore,
+			comment: p.comment,
+			conflictTarget: p.conflictTarget,
+		};
+		Object.assign(n, patch);
+		return new InsertStatement<C>(n);
 	}
 
 	/**
