@@ -79,10 +79,10 @@ export async function run(
 		const knex = openDatabase(target);
 		cleanups.push(() => knex.destroy());
 		await ensureSchema(knex);
-		const existing = await countProfiles(knex, target.kind);
+		const existing = await countProfiles(knex);
 		if (existing === 0) {
 			const t0 = performance.now();
-			await seedProfiles(knex, target.kind, options.profiles);
+			await seedProfiles(knex, options.profiles);
 			log(
 				`seeded ${int(options.profiles)} profiles into ${target.description} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
 			);

@@ -60,7 +60,7 @@ export function renderSummary(s: SummaryInput): string {
 					"misses",
 					"hit rate",
 					"skipped",
-					"errors",
+					"not OK",
 					"conns",
 				],
 				s.shards.map((sh) => [

@@ -1,0 +1,174 @@
+import {
+	CacheOnStorage,
+	LocalMapStorage,
+	MemcacheStorage,
+	type Storage,
+} from "@godropbox-ts/caching";
+import { consistentHashShardFunction } from "@godropbox-ts/hash2";
+import {
+	createClient,
+	type ShardedClient,
+	ShardState,
+} from "@godropbox-ts/memcache";
+import { MultiConnectionPool } from "@godropbox-ts/net2";
+import type { Knex } from "knex";
+import type { DatabaseTarget } from "./database.js";
+import { InvalidInputError } from "./errors.js";
+import type { Profile } from "./profile.js";
+import { profilesStorage } from "./profiles-table.js";
+import type {
+	CacheCounters,
+	PoolView,
+	ShardStateName,
+	ShardView,
+	Stack,
+} from "./stack-types.js";
+
+/** Options of {@link createStack}. */
+export interface CreateStackOptions {
+	readonly knex: Knex;
+	readonly database: DatabaseTarget;
+	/** memcached servers (`host:port`); undefined = in-process LocalMapStorage. */
+	readonly memcacheServers?: readonly string[] | undefined;
+	/** Whether the servers are processes this service started (for the description). */
+	readonly localMemcached?: boolean | undefined;
+}
+
+const keyOf = (p: Profile): number => p.id;
+
+const STATE_BY_NAME: Readonly<Record<ShardStateName, ShardState>> = {
+	Active: ShardState.Active,
+	WriteOnly: ShardState.WriteOnly,
+	Down: ShardState.Down,
+	WarmUp: ShardState.WarmUp,
+};
+const NAME_BY_STATE = new Map<number, ShardStateName>(
+	Object.entries(STATE_BY_NAME).map(([k, v]) => [v, k as ShardStateName]),
+);
+
+/**
+ * Composes the data layer from the packages:
+ *
+ * ```
+ * CacheOnStorage (caching: coalesced fills, invalidate-after-write, fill guard)
+ *   ├─ cache:   MemcacheStorage → ShardedClient (memcache, binary protocol)
+ *   │             StaticShardManager(servers, hash2 consistentHash) → net2 MultiConnectionPool
+ *   │           or LocalMapStorage without memcached
+ *   └─ storage: SqlStorage → `profiles` (sqlbuilder table) → knex → SQLite | MariaDB | PostgreSQL
+ * ```
+ */
+export async function createStack(options: CreateStackOptions): Promise<Stack> {
+	const { knex } = options;
+	const database = profilesStorage(knex);
+
+	let cache: Storage<number, Profile>;
+	let client: ShardedClient | undefined;
+	let pool: MultiConnectionPool | undefined;
+	let cacheDescription: string;
+	const servers = options.memcacheServers;
+	if (servers !== undefined) {
+		pool = new MultiConnectionPool({ connectTimeout: 1000 });
+		client = createClient({
+			servers,
+			protocol: "binary",
+			shardFunction: consistentHashShardFunction,
+			pool,
+			timeout: 2000,
+		});
+		cache = new MemcacheStorage<number, Profile>(client, {
+			name: "profiles-memcache",
+			keyOf,
+			prefix: "profile:",
+			ttl: 3_600_000,
+		});
+		cacheDescription = `memcached ×${servers.length}${options.localMemcached ? " (started for this run)" : ""} at ${servers.join(", ")}; binary protocol, hash2 consistent hash, net2 pools`;
+	} else {
+		cache = new LocalMapStorage<number, Profile>({
+			name: "profiles-local",
+			keyOf,
+			maxEntries: 200_000,
+		});
+		cacheDescription = "LocalMapStorage (in-process; no memcached)";
+	}
+	const layered = new CacheOnStorage(cache, database, {
+		keyOf,
+		ttl: 3_600_000,
+	});
+
+	const shards = (): ShardView[] => {
+		if (client === undefined) return [];
+		const states = client.manager.shardStates();
+		return client.stats().map((s, i) => ({
+			index: i,
+			address: s.address,
+			state: NAME_BY_STATE.get(states[i]?.state ?? -1) ?? "Down",
+			requests: s.requests,
+			hits: s.hits,
+			misses: s.misses,
+			skipped: s.skipped,
+			errors: s.errors,
+			connections: s.connections,
+		}));
+	};
+
+	let closing: Promise<void> | undefined;
+	return {
+		store: {
+			get: (id) => layered.get(id),
+			getMulti: (ids) => layered.getMulti(ids),
+			put: (p) => layered.set(p),
+			delete: (id) => layered.delete(id),
+		},
+		cacheKind: client === undefined ? "local" : "memcache",
+		cacheDescription,
+		databaseDescription: options.database.description,
+		cacheCounters: (): CacheCounters => {
+			const s = layered.stats;
+			return {
+				hits: s.hits,
+				misses: s.misses,
+				fills: s.fills,
+				coalesced: s.coalesced,
+				errors: s.cacheErrors,
+			};
+		},
+		shards,
+		pools: (): PoolView[] =>
+			(pool?.stats().addresses ?? []).map((a) => ({
+				address: a.address,
+				active: a.active,
+				idle: a.idle,
+				pending: a.pending,
+				highWater: a.highWaterMark,
+				dials: a.dials,
+				dialFailures: a.dialFailures,
+			})),
+		setShardState: (address: string, state: ShardStateName) => {
+			if (client === undefined)
+				throw new InvalidInputError(
+					`no memcache shard '${address}': the cache is in-process`,
+				);
+			const current = client.manager.shardStates();
+			if (!current.some((s) => s.address === address))
+				throw new InvalidInputError(
+					`no memcache shard '${address}'; shards: ${current.map((s) => s.address).join(", ")}`,
+				);
+			client.manager.updateShardStates(
+				current.map((s) =>
+					s.address === address ? { address, state: STATE_BY_NAME[state] } : s,
+				),
+			);
+		},
+		readCached: (ids) => cache.getMulti(ids),
+		readDatabase: (ids) => database.getMulti(ids),
+		close: () => {
+			closing ??= (async () => {
+				// The client closes its shard manager; the pool is ours (the manager never closes
+				// a pool it was given), so it is closed last.
+				await client?.close();
+				await pool?.close();
+			})();
+			return closing;
+		},
+	};
+}
