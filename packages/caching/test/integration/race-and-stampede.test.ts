@@ -67,6 +67,7 @@ describe.skipIf(!ok)("CacheOnStorage on memcached + MariaDB", () => {
 		prefix: string,
 		seed: number,
 		extra: Partial<CacheOnStorageOptions<string, Item>> = {},
+		holdMs?: number,
 	): {
 		c: CacheOnStorage<string, Item>;
 		cache: MemcacheStorage<string, Item>;
@@ -82,7 +83,12 @@ describe.skipIf(!ok)("CacheOnStorage on memcached + MariaDB", () => {
 			prefix,
 			ttl: 60_000,
 		});
-		const storage = new InstrumentedStorage(itemsStorage(knex), 20, prng(seed));
+		// Stampede tests hold every storage answer ~holdMs, so "concurrent" is unambiguous even
+		// on a loaded machine; the race test holds them a random 0–20 ms.
+		const storage =
+			holdMs === undefined
+				? new InstrumentedStorage(itemsStorage(knex), 20, prng(seed))
+				: new InstrumentedStorage(itemsStorage(knex), holdMs, () => 0.999);
 		return {
 			c: new CacheOnStorage(cache, storage, { keyOf, ...extra }),
 			cache,
@@ -166,7 +172,7 @@ describe.skipIf(!ok)("CacheOnStorage on memcached + MariaDB", () => {
 
 	it("stampede: 100 concurrent gets of a cold key → exactly one storage read", async () => {
 		await itemsStorage(knex).set(item("hot", 7));
-		const { c, cache, db: storage } = layer("stampede:", 5);
+		const { c, cache, db: storage } = layer("stampede:", 5, {}, 100);
 		await cache.delete("hot");
 		const got = await Promise.all(
 			Array.from({ length: 100 }, () => c.get("hot")),
@@ -183,7 +189,7 @@ describe.skipIf(!ok)("CacheOnStorage on memcached + MariaDB", () => {
 	it("getMulti stampede: 20 concurrent 50-key multi-gets read each cold key once", async () => {
 		const keys = Array.from({ length: 50 }, (_, i) => `gm${i}`);
 		await itemsStorage(knex).setMulti(keys.map((k, i) => item(k, i)));
-		const { c, db: storage } = layer("gm:", 6);
+		const { c, db: storage } = layer("gm:", 6, {}, 100);
 		const results = await Promise.all(
 			Array.from({ length: 20 }, () => c.getMulti(keys)),
 		);
