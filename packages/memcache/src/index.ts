@@ -20,6 +20,15 @@ export type {
 	ConnectionPoolLike,
 	PooledConnection,
 } from "./internal/transports.js";
+export type {
+	MetaDeleteOptions,
+	MetaGetOptions,
+	MetaGetResponse,
+	MetaItem,
+	MetaKey,
+	MetaMutateResponse,
+	MetaSetOptions,
+} from "./meta-types.js";
 export { MockClient, type MockClientOptions } from "./mock-client.js";
 export {
 	DEFAULT_RAW_CLIENT_OPTIONS,
@@ -27,6 +36,7 @@ export {
 } from "./options.js";
 export { RawAsciiClient } from "./raw-ascii-client.js";
 export { RawBinaryClient } from "./raw-binary-client.js";
+export { RawMetaClient } from "./raw-meta-client.js";
 export {
 	newCountErrorResponse,
 	newCountResponse,

@@ -2,12 +2,23 @@ import {
 	ClientClosedError,
 	InvalidArgumentError,
 	MemcacheError,
+	NotSupportedError,
 } from "./errors.js";
 import { channels } from "./internal/diagnostics.js";
 import type { RawClientBase } from "./internal/raw-client-base.js";
+import { newMetaGetResponse, newMetaMutateResponse } from "./meta-responses.js";
+import type {
+	MetaDeleteOptions,
+	MetaGetOptions,
+	MetaGetResponse,
+	MetaItem,
+	MetaMutateResponse,
+	MetaSetOptions,
+} from "./meta-types.js";
 import type { RawClientOptions } from "./options.js";
 import { RawAsciiClient } from "./raw-ascii-client.js";
 import { RawBinaryClient } from "./raw-binary-client.js";
+import { RawMetaClient } from "./raw-meta-client.js";
 import {
 	markSkipped,
 	newCountErrorResponse,
@@ -41,8 +52,12 @@ import type {
 /** Options of {@link ShardedClient}. */
 export interface ShardedClientOptions
 	extends Omit<RawClientOptions, "address" | "socket" | "pool" | "shardId"> {
-	/** Wire protocol of every shard. @defaultValue "binary" */
-	readonly protocol?: "binary" | "ascii" | undefined;
+	/**
+	 * Wire protocol of every shard. `"meta"` (memcached ≥ 1.6.18) also enables
+	 * {@link ShardedClient.metaGet}, `metaSet` and `metaDelete`.
+	 * @defaultValue "binary"
+	 */
+	readonly protocol?: "binary" | "ascii" | "meta" | undefined;
 	/** Close the shard manager (and the pool it created) in `close()`. @defaultValue false */
 	readonly closeManager?: boolean | undefined;
 }
@@ -78,9 +93,9 @@ export class ShardedClient implements Client {
 		)
 			throw new InvalidArgumentError("ShardedClient needs a ShardManager");
 		const protocol = options.protocol ?? "binary";
-		if (protocol !== "binary" && protocol !== "ascii")
+		if (protocol !== "binary" && protocol !== "ascii" && protocol !== "meta")
 			throw new InvalidArgumentError(
-				`unknown protocol ${String(protocol)}: use "binary" or "ascii"`,
+				`unknown protocol ${String(protocol)}: use "binary", "ascii" or "meta"`,
 			);
 		this.#manager = manager;
 		this.#options = options;
@@ -111,7 +126,12 @@ export class ShardedClient implements Client {
 				address,
 				pool: this.#manager.pool,
 			};
-			c = protocol === "ascii" ? new RawAsciiClient(o) : new RawBinaryClient(o);
+			c =
+				protocol === "ascii"
+					? new RawAsciiClient(o)
+					: protocol === "meta"
+						? new RawMetaClient(o)
+						: new RawBinaryClient(o);
 			this.#clients.set(address, c);
 		}
 		return c;
@@ -276,6 +296,88 @@ export class ShardedClient implements Client {
 		options?: RequestOptions,
 	): Promise<CountResponse> {
 		return this.#counter(false, key, delta, initValue, expiration, options);
+	}
+
+	// ---- meta-only operations (protocol "meta"; ACTIVE shards only) ----
+
+	#meta<R extends { readonly status: number }>(
+		name: string,
+		key: string,
+		skipped: () => R,
+		failed: (error: MemcacheError) => R,
+		run: (c: RawMetaClient) => Promise<R>,
+	): Promise<R> {
+		const closed = this.#checkOpen();
+		if (closed) return closed;
+		if (typeof key !== "string")
+			return Promise.reject(
+				new InvalidArgumentError(
+					`${name}: key must be a string (shard functions hash strings; use RawMetaClient for byte keys)`,
+				),
+			);
+		const s = this.#manager.getShard(key);
+		if (s.error !== undefined) return Promise.resolve(failed(s.error));
+		if (!s.serve) {
+			this.#skip(s.shardId, 1);
+			return Promise.resolve({ ...skipped(), skipped: true });
+		}
+		const c = this.#client(s.address as string);
+		if (!(c instanceof RawMetaClient))
+			return Promise.resolve(
+				failed(
+					new NotSupportedError(
+						`${name} needs the meta protocol: create the client with protocol: "meta"`,
+					),
+				),
+			);
+		return run(c);
+	}
+
+	/**
+	 * {@link RawMetaClient.metaGet} on the key's shard: leases (`vivify`), stale-while-revalidate
+	 * flags, TTL and access info. A shard that may not serve reads reports a miss
+	 * (`skipped: true`).
+	 */
+	metaGet(
+		key: string,
+		options?: MetaGetOptions,
+	): Promise<MetaGetResponse & { readonly skipped?: boolean | undefined }> {
+		return this.#meta(
+			"metaGet",
+			key,
+			() => newMetaGetResponse(key),
+			(e) => newMetaGetResponse(key, e),
+			(c) => c.metaGet(key, options),
+		);
+	}
+
+	/** {@link RawMetaClient.metaSet} on the item's shard. */
+	metaSet(
+		item: MetaItem & { readonly key: string },
+		options?: MetaSetOptions,
+	): Promise<MetaMutateResponse & { readonly skipped?: boolean | undefined }> {
+		const key = item?.key;
+		return this.#meta(
+			"metaSet",
+			key,
+			() => newMetaMutateResponse(key, 0),
+			(e) => newMetaMutateResponse(key, 0, 0n, e),
+			(c) => c.metaSet(item, options),
+		);
+	}
+
+	/** {@link RawMetaClient.metaDelete} (delete or invalidate) on the key's shard. */
+	metaDelete(
+		key: string,
+		options?: MetaDeleteOptions,
+	): Promise<MetaMutateResponse & { readonly skipped?: boolean | undefined }> {
+		return this.#meta(
+			"metaDelete",
+			key,
+			() => newMetaMutateResponse(key, 0),
+			(e) => newMetaMutateResponse(key, 0, 0n, e),
+			(c) => c.metaDelete(key, options),
+		);
 	}
 
 	// ---- multi-key operations ----
