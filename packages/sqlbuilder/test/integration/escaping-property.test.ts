@@ -50,10 +50,28 @@ const special = fc.constantFrom(
 	"\\_",
 	"??",
 );
+// Letters that follow a backslash in MySQL escape sequences, plain ASCII and all planes.
+const escapeLetters = fc.constantFrom(
+	"n",
+	"0",
+	"Z",
+	"b",
+	"t",
+	"r",
+	"N",
+	"x",
+	"'",
+);
 const text = fc
-	.array(fc.oneof(special, fc.string({ unit: "binary", maxLength: 6 })), {
-		maxLength: 12,
-	})
+	.array(
+		fc.oneof(
+			special,
+			escapeLetters,
+			fc.string({ unit: "binary-ascii", maxLength: 6 }),
+			fc.string({ unit: "binary", maxLength: 6 }),
+		),
+		{ maxLength: 12 },
+	)
 	.map((parts) => parts.join(""))
 	.filter(
 		(x) =>
