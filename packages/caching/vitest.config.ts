@@ -7,7 +7,7 @@ export default defineProject({
 		typecheck: {
 			enabled: true,
 			include: ["test/types/**/*.test-d.ts"],
-			tsconfig: "./tsconfig.json",
+			tsconfig: "./tsconfig.typecheck.json",
 		},
 	},
 });
