@@ -45,7 +45,7 @@ export const DEFAULT_SERVICE_OPTIONS: Readonly<ServiceOptions> = Object.freeze({
 	host: "127.0.0.1",
 	concurrency: 32,
 	profiles: 100_000,
-	zipfExponent: 1.0,
+	zipfExponent: 1.1,
 	backgroundRate: 200,
 	dataDir: path.join(PACKAGE_DIR, "data"),
 	databaseUrl: undefined,
@@ -68,7 +68,7 @@ Options:
   --host <addr>           HTTP listen address                                 [127.0.0.1]
   --concurrency <n>       requests in flight during the load run                     [32]
   --profiles <n>          rows seeded on first run                              [100000]
-  --zipf <s>              Zipf exponent of the requested ids                         [1.0]
+  --zipf <s>              Zipf exponent of the requested ids                         [1.1]
   --background-rate <n>   --serve: background requests per second (0 = none)         [200]
   --data-dir <path>       where the embedded SQLite database lives     [<package>/data]
   -h, --help              this text

@@ -160,6 +160,9 @@ export async function run(
 		});
 		bar.done();
 		const cache = counterDelta(stack.cacheCounters(), before);
+		// Shard and pool counters before the consistency check, whose reads would count too.
+		const shards = stack.shards();
+		const pools = stack.pools();
 		const consistency = await checkConsistency(stack, options.profiles);
 		log("");
 		log(
@@ -171,8 +174,8 @@ export async function run(
 				zipfExponent: options.zipfExponent,
 				load,
 				cache,
-				shards: stack.shards(),
-				pools: stack.pools(),
+				shards,
+				pools,
 				consistency,
 			}),
 		);

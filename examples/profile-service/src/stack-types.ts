@@ -18,6 +18,11 @@ export interface CacheCounters {
 	readonly fills: number;
 	/** Loads that joined a load already in flight for the same key instead of querying again. */
 	readonly coalesced: number;
+	/**
+	 * Fills not written: a write to the key raced with the load, or the key's tombstone (left by
+	 * a recent write for `tombstoneTtl`) refused the add.
+	 */
+	readonly fillsRefused: number;
 	/** Cache operations that failed (reads then fall back to the database). */
 	readonly errors: number;
 }

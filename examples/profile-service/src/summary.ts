@@ -28,6 +28,7 @@ export function counterDelta(
 		misses: after.misses - before.misses,
 		fills: after.fills - before.fills,
 		coalesced: after.coalesced - before.coalesced,
+		fillsRefused: after.fillsRefused - before.fillsRefused,
 		errors: after.errors - before.errors,
 	};
 }
@@ -45,7 +46,8 @@ export function renderSummary(s: SummaryInput): string {
 		`  latency      p50 ${ms(load.p50Ms)}   p99 ${ms(load.p99Ms)}   max ${ms(load.maxMs)}   (HTTP round trip)`,
 		`  outcomes     failures ${int(load.failures)}   404 on deleted ids ${int(load.notFound)}`,
 		...load.failureSamples.map((f) => `               e.g. ${f}`),
-		`  cache        hit rate ${pct(cache.hits, cache.hits + cache.misses)} (${int(cache.hits)} hits, ${int(cache.misses)} misses)   fills ${int(cache.fills)}   fills coalesced ${int(cache.coalesced)}   cache errors ${int(cache.errors)}`,
+		`  cache        hit rate ${pct(cache.hits, cache.hits + cache.misses)} (${int(cache.hits)} hits, ${int(cache.misses)} misses)`,
+		`               fills ${int(cache.fills)}   fills coalesced ${int(cache.coalesced)}   fills refused after writes ${int(cache.fillsRefused)}   cache errors ${int(cache.errors)}`,
 	];
 	if (s.shards.length > 0) {
 		lines.push("", "  memcache shards");
