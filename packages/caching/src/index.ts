@@ -57,6 +57,7 @@ export {
 	type SqlRow,
 	SqlStorage,
 	type SqlStorageOptions,
+	type SqlTable,
 } from "./sql-storage.js";
 export {
 	type FillGuardedStorage,
