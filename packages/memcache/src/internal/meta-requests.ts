@@ -169,8 +169,12 @@ export class MetaPipeline<T, R = T[]> extends PendingRequest<R> {
 	}
 
 	fail(error: MemcacheError): void {
+		// A quiet batch is only trustworthy once MN arrived: before that, a reply with a wrong
+		// opaque may already have been taken for another command's reply (and its silent
+		// neighbours for misses). So a failed quiet batch reports the error for every command.
+		// Non-quiet replies were each checked against their exact opaque and are kept.
 		for (let i = 0; i < this.#ops.length; i++)
-			if (this.#results[i] === undefined)
+			if (this.#quiet || this.#results[i] === undefined)
 				this.#results[i] = (this.#ops[i] as MetaOp<T>).fromError(error);
 		this.finish(this.#map(this.#results as T[]));
 	}

@@ -507,8 +507,24 @@ describe("MetaPipeline replies", () => {
 		expect(res[1]?.error).toBeInstanceOf(ServerErrorReply);
 	});
 
-	it("fail() settles every unanswered command with the error", async () => {
-		const r = pipe([new GetOp("a", 1), new GetOp("b", 1)], true);
+	it("fail() before MN fails every command of a quiet batch, even those that had a reply", async () => {
+		// The reply for "b" came first, so "a" was taken for a miss: both unconfirmed until MN.
+		const r = pipe(
+			[new GetOp("a", 1), new GetOp("b", 1), new GetOp("c", 1)],
+			true,
+		);
+		r.write(new Writer(), 1);
+		const reader = new ReplyReader();
+		reader.queue.push(r);
+		reader.feed(Buffer.from("VA 1 O2\r\nB\r\n"));
+		const err = new ServerErrorReply("SERVER_ERROR gone", A);
+		r.fail(err);
+		const out = await r.promise;
+		expect(out.map((x) => x.error)).toEqual([err, err, err]);
+	});
+
+	it("fail() keeps the verified replies of a non-quiet pipeline", async () => {
+		const r = pipe([new GetOp("a", 1), new GetOp("b", 1)], false);
 		r.write(new Writer(), 1);
 		const reader = new ReplyReader();
 		reader.queue.push(r);
@@ -516,7 +532,7 @@ describe("MetaPipeline replies", () => {
 		const err = new ServerErrorReply("SERVER_ERROR gone", A);
 		r.fail(err);
 		const out = await r.promise;
-		expect(out[0]?.status).toBe(0);
+		expect(out[0]?.value?.toString()).toBe("A");
 		expect(out[1]?.error).toBe(err);
 	});
 });
