@@ -30,8 +30,13 @@ export interface LoadRunOptions {
 	readonly concurrency: number;
 	/** Ids are drawn from 1..profiles. */
 	readonly profiles: number;
-	/** Zipf exponent of the id distribution. @defaultValue 1 */
+	/** Zipf exponent of the ids read. @defaultValue 1 */
 	readonly zipfExponent?: number | undefined;
+	/**
+	 * Zipf exponent of the ids written and deleted: flatter than reads, as popular profiles are
+	 * read far more often than they are edited. @defaultValue 0.7
+	 */
+	readonly writeZipfExponent?: number | undefined;
 	readonly mix?: RequestMix | undefined;
 	/** Ids per multi-get. @defaultValue 10 */
 	readonly idsPerMultiget?: number | undefined;
@@ -138,6 +143,11 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
 		options.zipfExponent ?? 1,
 		random,
 	);
+	const writeZipf = new ZipfSampler(
+		options.profiles,
+		options.writeZipfExponent ?? 0.7,
+		random,
+	);
 	const idsPer = Math.min(options.idsPerMultiget ?? 10, MAX_IDS_PER_REQUEST);
 	const timeoutMs = options.requestTimeoutMs ?? 5000;
 	const agent = new http.Agent({
@@ -196,7 +206,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
 			);
 		} else if (u < cut[2]) {
 			kind = "put";
-			const id = zipf.next();
+			const id = writeZipf.next();
 			const body = JSON.stringify({
 				name: `Load Tester ${id}`,
 				email: `load.${id}@example.com`,
@@ -216,7 +226,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
 				agent,
 				base,
 				"DELETE",
-				`/profiles/${zipf.next()}`,
+				`/profiles/${writeZipf.next()}`,
 				undefined,
 				timeoutMs,
 			);

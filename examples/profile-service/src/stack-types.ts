@@ -19,8 +19,8 @@ export interface CacheCounters {
 	/** Loads that joined a load already in flight for the same key instead of querying again. */
 	readonly coalesced: number;
 	/**
-	 * Fills not written: a write to the key raced with the load, or the key's tombstone (left by
-	 * a recent write for `tombstoneTtl`) refused the add.
+	 * Fills not stored: a write to the key raced with the load, or the guarded `add` found the
+	 * key already filled (by a concurrent load) or tombstoned by a recent write.
 	 */
 	readonly fillsRefused: number;
 	/** Cache operations that failed (reads then fall back to the database). */

@@ -47,7 +47,7 @@ export function renderSummary(s: SummaryInput): string {
 		`  outcomes     failures ${int(load.failures)}   404 on deleted ids ${int(load.notFound)}`,
 		...load.failureSamples.map((f) => `               e.g. ${f}`),
 		`  cache        hit rate ${pct(cache.hits, cache.hits + cache.misses)} (${int(cache.hits)} hits, ${int(cache.misses)} misses)`,
-		`               fills ${int(cache.fills)}   fills coalesced ${int(cache.coalesced)}   fills refused after writes ${int(cache.fillsRefused)}   cache errors ${int(cache.errors)}`,
+		`               fills ${int(cache.fills)}   fills coalesced ${int(cache.coalesced)}   fills skipped ${int(cache.fillsRefused)}   cache errors ${int(cache.errors)}`,
 	];
 	if (s.shards.length > 0) {
 		lines.push("", "  memcache shards");
