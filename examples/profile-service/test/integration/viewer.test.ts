@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import {
+	isCI,
 	type MemcachedCluster,
 	requireServers,
 	startMemcached,
@@ -15,7 +16,7 @@ const CHROMIUM = process.env.CHROMIUM_BIN ?? "/usr/bin/chromium";
 const haveChromium = fs.existsSync(CHROMIUM);
 if (!haveChromium) {
 	const line = `skipping the viewer test: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_BIN)`;
-	if (process.env.CI) throw new Error(`CI=true and ${line}`);
+	if (isCI()) throw new Error(`CI=true and ${line}`);
 	console.warn(line);
 }
 const ok = (await requireServers("memcached")) && haveChromium;
