@@ -14,7 +14,7 @@ export class ProgressBar {
 	 */
 	constructor(stream: NodeJS.WriteStream, extra: () => string = () => "") {
 		this.#stream = stream;
-		this.#width = 30;
+		this.#width = 20;
 		this.#extra = extra;
 	}
 
@@ -31,7 +31,7 @@ export class ProgressBar {
 		const secs = (p.elapsedMs / 1000).toFixed(1);
 		const rps = p.elapsedMs > 0 ? (p.requests * 1000) / p.elapsedMs : 0;
 		const extra = this.#extra();
-		const text = `  ${bar} ${(frac * 100).toFixed(0).padStart(3)}%  ${secs}s  ${int(p.requests)} requests  ${int(rps)} req/s${p.failures > 0 ? `  ${int(p.failures)} failed` : ""}${extra ? `  ${extra}` : ""}`;
+		const text = `  ${bar} ${(frac * 100).toFixed(0).padStart(3)}%  ${secs}s  ${int(p.requests)} req  ${int(rps)}/s${p.failures > 0 ? `  ${int(p.failures)} failed` : ""}${extra ? `  ${extra}` : ""}`;
 		const columns = this.#stream.columns ?? 120;
 		this.#stream.write(`\r\x1b[2K${text.slice(0, columns - 1)}`);
 		this.#drawn = true;

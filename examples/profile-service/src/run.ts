@@ -147,7 +147,7 @@ export async function run(
 		const before = stack.cacheCounters();
 		const bar = new ProgressBar(io.out as NodeJS.WriteStream, () => {
 			const c = counterDelta(stack.cacheCounters(), before);
-			return `hit rate ${pct(c.hits, c.hits + c.misses)}`;
+			return `hit ${pct(c.hits, c.hits + c.misses)}`;
 		});
 		const load = await runLoad({
 			baseUrl: service.url,
