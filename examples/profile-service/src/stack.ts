@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
 	CacheOnStorage,
 	LocalMapStorage,
@@ -35,6 +36,14 @@ export interface CreateStackOptions {
 }
 
 const keyOf = (p: Profile): number => p.id;
+
+/** 8 hex digits identifying the database (its location, without credentials). */
+function databaseTag(database: DatabaseTarget): string {
+	return createHash("sha256")
+		.update(database.description)
+		.digest("hex")
+		.slice(0, 8);
+}
 
 const STATE_BY_NAME: Readonly<Record<ShardStateName, ShardState>> = {
 	Active: ShardState.Active,
@@ -78,7 +87,9 @@ export async function createStack(options: CreateStackOptions): Promise<Stack> {
 		cache = new MemcacheStorage<number, Profile>(client, {
 			name: "profiles-memcache",
 			keyOf,
-			prefix: "profile:",
+			// Keys carry the database's identity, so servers shared by services (or runs) over
+			// different databases never serve one database's rows to another.
+			prefix: `profile:${databaseTag(options.database)}:`,
 			ttl: 3_600_000,
 		});
 		cacheDescription = `memcached ×${servers.length}${options.localMemcached ? " (started for this run)" : ""} at ${servers.join(", ")}; binary protocol, hash2 consistent hash, net2 pools`;
