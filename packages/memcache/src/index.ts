@@ -53,6 +53,10 @@ export {
 	newVersionResponse,
 } from "./responses.js";
 export {
+	type SaslPlainDialOptions,
+	saslPlainDial,
+} from "./sasl-plain-dial.js";
+export {
 	BaseShardManager,
 	type ShardLookup,
 	type ShardManager,
