@@ -69,11 +69,12 @@ export interface Stack {
 	shards(): ShardView[];
 	pools(): PoolView[];
 	/**
-	 * Changes one shard's state through the shard manager's `updateShardStates`.
+	 * Changes one shard's state through the shard manager's `updateShardStates`. A shard going
+	 * back to Active is flushed first: while it was not Active its invalidations were skipped.
 	 *
-	 * @throws InvalidInputError for an unknown address or state
+	 * @throws InvalidInputError (rejects) for an unknown address
 	 */
-	setShardState(address: string, state: ShardStateName): void;
+	setShardState(address: string, state: ShardStateName): Promise<void>;
 	/** What the cache layer holds for each id right now, without filling it. */
 	readCached(ids: readonly number[]): Promise<(Profile | undefined)[]>;
 	/** What the database holds for each id. */

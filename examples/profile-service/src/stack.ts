@@ -8,6 +8,7 @@ import {
 import { consistentHashShardFunction } from "@godropbox-ts/hash2";
 import {
 	createClient,
+	RawBinaryClient,
 	type ShardedClient,
 	ShardState,
 } from "@godropbox-ts/memcache";
@@ -159,20 +160,36 @@ export async function createStack(options: CreateStackOptions): Promise<Stack> {
 				dials: a.dials,
 				dialFailures: a.dialFailures,
 			})),
-		setShardState: (address: string, state: ShardStateName) => {
+		setShardState: async (address: string, state: ShardStateName) => {
 			if (client === undefined)
 				throw new InvalidInputError(
 					`no memcache shard '${address}': the cache is in-process`,
 				);
-			const current = client.manager.shardStates();
-			if (!current.some((s) => s.address === address))
+			const manager = client.manager;
+			const current = manager.shardStates().find((s) => s.address === address);
+			if (current === undefined)
 				throw new InvalidInputError(
-					`no memcache shard '${address}'; shards: ${current.map((s) => s.address).join(", ")}`,
+					`no memcache shard '${address}'; shards: ${manager
+						.shardStates()
+						.map((s) => s.address)
+						.join(", ")}`,
 				);
-			client.manager.updateShardStates(
-				current.map((s) =>
-					s.address === address ? { address, state: STATE_BY_NAME[state] } : s,
-				),
+			const target = STATE_BY_NAME[state];
+			// While a shard is not Active, the sharded client skips its get/set/add/delete, so
+			// invalidations of its keys were dropped: flush it before it serves reads again.
+			if (target === ShardState.Active && current.state !== ShardState.Active) {
+				const raw = new RawBinaryClient({ address, timeout: 2000 });
+				try {
+					const r = await raw.flush(0);
+					if (r.error !== undefined) throw r.error;
+				} finally {
+					await raw.close();
+				}
+			}
+			manager.updateShardStates(
+				manager
+					.shardStates()
+					.map((s) => (s.address === address ? { address, state: target } : s)),
 			);
 		},
 		readCached: (ids) => cache.getMulti(ids),

@@ -116,7 +116,7 @@ export function createViewerRoutes(options: ViewerRoutesOptions): ViewerRoutes {
 					throw new InvalidInputError(
 						`field 'state' must be one of ${SHARD_STATE_NAMES.join(", ")}`,
 					);
-				stack.setShardState(body.address, body.state as ShardStateName);
+				await stack.setShardState(body.address, body.state as ShardStateName);
 				// Push a fresh tick so every open page shows the change at once.
 				sampler.tick();
 				sendJson(res, 200, { shards: stack.shards() });
