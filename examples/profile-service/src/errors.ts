@@ -1,18 +1,27 @@
+import { DropboxError } from "@godropbox-ts/errors";
+
 /**
  * The service's own errors. Each has a stable `code`; {@link httpStatusOf} maps any error,
  * ours or a library's, to the HTTP status the API answers with.
  */
-export class ServiceError extends Error {
-	readonly code: string;
-	constructor(message: string, code: string, options?: { cause?: unknown }) {
-		super(message, options);
-		this.code = code;
+export class ServiceError extends DropboxError {
+	static override readonly errorName: string = "ServiceError";
+	declare readonly code: string;
+	constructor(
+		message: string,
+		code: string,
+		options: { cause?: unknown } = {},
+	) {
+		super(
+			message,
+			options.cause === undefined ? { code } : { code, cause: options.cause },
+		);
 	}
 }
 
 /** Client input was rejected (HTTP 400); the message says what to change. */
 export class InvalidInputError extends ServiceError {
-	override readonly name = "InvalidInputError";
+	static override readonly errorName: string = "InvalidInputError";
 	constructor(message: string) {
 		super(message, "ERR_PROFILE_SERVICE_INVALID_INPUT");
 	}
@@ -20,7 +29,7 @@ export class InvalidInputError extends ServiceError {
 
 /** No profile with that id (HTTP 404). */
 export class ProfileNotFoundError extends ServiceError {
-	override readonly name = "ProfileNotFoundError";
+	static override readonly errorName: string = "ProfileNotFoundError";
 	readonly id: number;
 	constructor(id: number) {
 		super(`profile ${id} does not exist`, "ERR_PROFILE_SERVICE_NOT_FOUND");
@@ -30,7 +39,7 @@ export class ProfileNotFoundError extends ServiceError {
 
 /** No route for that path, or the method is not allowed on it (HTTP 404 / 405). */
 export class RouteError extends ServiceError {
-	override readonly name = "RouteError";
+	static override readonly errorName: string = "RouteError";
 	readonly status: 404 | 405;
 	readonly allow: string | undefined;
 	constructor(message: string, status: 404 | 405, allow?: string) {
@@ -47,7 +56,7 @@ export class RouteError extends ServiceError {
 
 /** A request body over the limit (HTTP 413). */
 export class PayloadTooLargeError extends ServiceError {
-	override readonly name = "PayloadTooLargeError";
+	static override readonly errorName: string = "PayloadTooLargeError";
 	constructor(limit: number) {
 		super(
 			`request body is larger than ${limit} bytes`,
@@ -58,7 +67,7 @@ export class PayloadTooLargeError extends ServiceError {
 
 /** A bad flag or environment value; `main` prints it with the usage and exits with 2. */
 export class UsageError extends ServiceError {
-	override readonly name = "UsageError";
+	static override readonly errorName: string = "UsageError";
 	constructor(message: string) {
 		super(message, "ERR_PROFILE_SERVICE_USAGE");
 	}
@@ -66,7 +75,7 @@ export class UsageError extends ServiceError {
 
 /** A `DATABASE_URL` the service cannot use. */
 export class DatabaseUrlError extends ServiceError {
-	override readonly name = "DatabaseUrlError";
+	static override readonly errorName: string = "DatabaseUrlError";
 	constructor(message: string) {
 		super(message, "ERR_PROFILE_SERVICE_DATABASE_URL");
 	}
@@ -74,7 +83,7 @@ export class DatabaseUrlError extends ServiceError {
 
 /** An existing `profiles` table without the columns the service needs (never altered). */
 export class SchemaMismatchError extends ServiceError {
-	override readonly name = "SchemaMismatchError";
+	static override readonly errorName: string = "SchemaMismatchError";
 	constructor(message: string) {
 		super(message, "ERR_PROFILE_SERVICE_SCHEMA_MISMATCH");
 	}

@@ -51,3 +51,14 @@ describe("httpStatusOf", () => {
 		expect(httpStatusOf(new TypeError("bug"))).toBe(500);
 	});
 });
+
+describe("service errors", () => {
+	it("are DropboxErrors with a name and a stable code", async () => {
+		const { DropboxError } = await import("@godropbox-ts/errors");
+		const e = new ProfileNotFoundError(5);
+		expect(e).toBeInstanceOf(DropboxError);
+		expect(e.name).toBe("ProfileNotFoundError");
+		expect(e.code).toBe("ERR_PROFILE_SERVICE_NOT_FOUND");
+		expect(new InvalidInputError("x").name).toBe("InvalidInputError");
+	});
+});
