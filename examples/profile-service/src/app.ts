@@ -66,6 +66,7 @@ export async function startService(
 		? createViewerRoutes({
 				stack,
 				sampler,
+				profiles: options.profiles,
 				background: {
 					rate: () => bgRate,
 					setRate: (r) => {

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { checkConsistency } from "../consistency.js";
 import { InvalidInputError, RouteError } from "../errors.js";
 import { type ExtraRoutes, readJsonBody, sendJson } from "../http-api.js";
 import {
@@ -23,6 +24,8 @@ export interface ViewerRoutesOptions {
 	readonly stack: Stack;
 	readonly sampler: Sampler;
 	readonly background?: BackgroundLoadControl | undefined;
+	/** Ids 1..profiles are compared by `POST /api/consistency`. @defaultValue 100000 */
+	readonly profiles?: number | undefined;
 }
 
 /** The viewer's routes plus `close()`, which ends every open event stream. */
@@ -43,6 +46,7 @@ export interface ViewerRoutes {
  * | `GET /api/events` | server-sent events: `history` once, then `snapshot` per tick |
  * | `POST /api/shards` | `{ address, state }` → `updateShardStates` with that shard changed |
  * | `POST /api/background` | `{ rate }` → background requests per second (`--serve`) |
+ * | `POST /api/consistency` | compares every cached profile with the database → `{ checked, cached, stale, staleIds }` |
  */
 export function createViewerRoutes(options: ViewerRoutesOptions): ViewerRoutes {
 	const { stack, sampler } = options;
@@ -120,6 +124,15 @@ export function createViewerRoutes(options: ViewerRoutesOptions): ViewerRoutes {
 				// Push a fresh tick so every open page shows the change at once.
 				sampler.tick();
 				sendJson(res, 200, { shards: stack.shards() });
+				return true;
+			}
+			case "/api/consistency": {
+				only("POST");
+				sendJson(
+					res,
+					200,
+					await checkConsistency(stack, options.profiles ?? 100_000),
+				);
 				return true;
 			}
 			case "/api/background": {

@@ -129,6 +129,29 @@ describe.skipIf(!ok)("the live viewer in headless Chromium", () => {
 			)
 			.toBeGreaterThan(skippedBefore);
 
+		// Back to Active (the service flushes the shard first), then the page's consistency check.
+		await page
+			.locator(`#shards tr[data-shard="${address}"] select`)
+			.selectOption("Active");
+		await expect
+			.poll(
+				() =>
+					page
+						.locator(
+							`#shards tr[data-shard="${address}"] [data-testid="state"]`,
+						)
+						.textContent(),
+				{ timeout: 10_000 },
+			)
+			.toBe("Active");
+		await page.click("#check");
+		await expect
+			.poll(() => page.textContent('[data-testid="check-result"]'), {
+				timeout: 20_000,
+			})
+			.toMatch(/^checked 5,000 ids: [\d,]+ cached, stale = 0 ✓$/);
+		await row.locator("select").selectOption("WriteOnly");
+
 		if (process.env.UPDATE_SCREENSHOT === "1") {
 			await page.waitForTimeout(4000);
 			await page.screenshot({
