@@ -19,10 +19,7 @@ interface Vector {
 
 const vectors = JSON.parse(
 	readFileSync(
-		new URL(
-			"../../../../../shared/vectors/hash2-consistent-hash.json",
-			import.meta.url,
-		),
+		new URL("../fixtures/hash2-consistent-hash.json", import.meta.url),
 		"utf8",
 	),
 ) as Vector[];

@@ -4,13 +4,16 @@ import { fileURLToPath } from "node:url";
 
 const dir = path.resolve(
 	path.dirname(fileURLToPath(import.meta.url)),
-	"../../../../../shared/vectors",
+	"../fixtures/vectors",
 );
 
 // biome-ignore lint/suspicious/noExplicitAny: vector files are free-form JSON
 export type Json = any;
 
-/** Loads `/work/shared/vectors/<name>` as it is. */
+/**
+ * Loads a vector file as it is. The files in test/fixtures/vectors are unmodified copies of
+ * the project's shared/vectors (outputs of the original Go code; see README.md there).
+ */
 export function loadVectors(name: string): Json[] {
 	return JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")) as Json[];
 }
