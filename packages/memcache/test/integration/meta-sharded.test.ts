@@ -1,4 +1,4 @@
-// After META-INTEGRATION.md is applied: the meta protocol through createClient / ShardedClient.
+// The meta protocol through createClient / ShardedClient.
 import {
 	type MemcachedCluster,
 	requireServers,
