@@ -14,10 +14,15 @@ export type InsertRow<C extends readonly AnyColumn[]> = {
 export interface InsertProps {
 	readonly table: { name(): string; readonly forcedIndex: string | undefined };
 	readonly columns: readonly AnyColumn[];
-	/** Each value is an Expression or an already checked literal value. */
+	/** Each value is an Expression or an already checked literal value. Empty while `flat` is used. */
 	readonly rows: readonly (readonly unknown[])[];
-	/** Every value of every row is a string or a number. */
-	readonly simpleRows: boolean;
+	/**
+	 * While every row has one value per column and holds only strings and finite numbers, the
+	 * rows live here instead, row-major: the first `flatLength` entries (fast render path).
+	 * Statements share this buffer: appends write past `flatLength` only, never inside it.
+	 */
+	readonly flat: (string | number)[] | undefined;
+	readonly flatLength: number;
 	readonly onDuplicate: readonly (readonly [AnyColumn, Expression])[];
 	readonly ignore: boolean;
 	readonly comment: string;
@@ -28,35 +33,67 @@ function toExpression(v: unknown): Expression {
 	return v instanceof Expression ? v : new LiteralExpression(checkLiteral(v));
 }
 
-function rowsHaveLength(
-	rows: readonly (readonly unknown[])[],
-	n: number,
-): boolean {
-	for (let i = 0; i < rows.length; i++)
-		if ((rows[i] as unknown[]).length !== n) return false;
-	return true;
-}
-
-/** Set by {@link checkRow}: the row it just checked holds only strings and numbers. */
-let lastRowSimple = true;
-
-/**
- * A copy of the row: expressions kept, other values checked as literals (no wrapper object).
- * Sets {@link lastRowSimple} for the render fast path (a module variable avoids a tuple per row).
- */
+/** A copy of the row: expressions kept, other values checked as literals (no wrapper object). */
 function checkRow(row: readonly unknown[]): unknown[] {
 	const out = row.slice();
-	let simple = true;
 	for (let i = 0; i < out.length; i++) {
 		const v = out[i];
 		if (typeof v === "string") continue;
 		// v - v is 0 for finite numbers, NaN for NaN and ±Infinity.
 		if (typeof v === "number" && v - v === 0) continue;
-		simple = false;
 		out[i] = v instanceof Expression ? v : checkLiteral(v);
 	}
-	lastRowSimple = simple;
 	return out;
+}
+
+/**
+ * Appends `rows` to the first `length` entries of `flat`: in place when nothing was appended
+ * past `length` yet (persistent append, as Go slices do), else into a copy. Returns the buffer,
+ * or undefined (nothing changed) when a row has another width or a value other than a string
+ * or finite number.
+ */
+function appendFlat(
+	flat: (string | number)[],
+	length: number,
+	rows: readonly (readonly unknown[])[],
+	width: number,
+): (string | number)[] | undefined {
+	let out = flat;
+	if (flat.length !== length) {
+		out = new Array(length + rows.length * width);
+		for (let i = 0; i < length; i++) out[i] = flat[i] as string | number;
+	}
+	let k = length;
+	for (let r = 0; r < rows.length; r++) {
+		const row = rows[r] as readonly unknown[];
+		if (row.length !== width) {
+			if (out === flat) flat.length = length;
+			return undefined;
+		}
+		for (let i = 0; i < width; i++) {
+			const v = row[i];
+			// v - v is 0 for finite numbers, NaN for NaN and ±Infinity.
+			if (typeof v === "string" || (typeof v === "number" && v - v === 0))
+				out[k++] = v;
+			else {
+				if (out === flat) flat.length = length;
+				return undefined;
+			}
+		}
+	}
+	return out;
+}
+
+/** The flat rows as row arrays (when a row that does not fit the flat form is added). */
+function unflatten(
+	flat: readonly (string | number)[],
+	length: number,
+	width: number,
+): unknown[][] {
+	const rows: unknown[][] = [];
+	for (let at = 0; at < length; at += width)
+		rows.push(flat.slice(at, at + width));
+	return rows;
 }
 
 /**
@@ -88,7 +125,8 @@ export class InsertStatement<
 			table,
 			columns,
 			rows: [],
-			simpleRows: true,
+			flat: columns.length > 0 ? [] : undefined,
+			flatLength: 0,
 			onDuplicate: [],
 			ignore: false,
 			comment: "",
@@ -103,7 +141,8 @@ export class InsertStatement<
 			table: p.table,
 			columns: p.columns,
 			rows: p.rows,
-			simpleRows: p.simpleRows,
+			flat: p.flat,
+			flatLength: p.flatLength,
 			onDuplicate: p.onDuplicate,
 			ignore: p.ignore,
 			comment: p.comment,
@@ -118,22 +157,32 @@ export class InsertStatement<
 	 * @throws {@link SqlBuilderError} `ERR_SQLBUILDER_INVALID_LITERAL` for a value with no literal form
 	 */
 	add(...row: InsertRow<C>): InsertStatement<C> {
-		const values = checkRow(row as readonly unknown[]);
-		return this.patched({
-			rows: [...this.props.rows, values],
-			simpleRows: this.props.simpleRows && lastRowSimple,
-		});
+		return this.appended([row as readonly unknown[]]);
 	}
 
 	/** Adds many rows at once (one `add` per row). */
 	addRows(rows: readonly InsertRow<C>[]): InsertStatement<C> {
-		const all = this.props.rows.slice();
-		let simpleRows = this.props.simpleRows;
-		for (let i = 0; i < rows.length; i++) {
-			all.push(checkRow(rows[i] as readonly unknown[]));
-			simpleRows = simpleRows && lastRowSimple;
+		return this.appended(rows as readonly (readonly unknown[])[]);
+	}
+
+	private appended(rows: readonly (readonly unknown[])[]): InsertStatement<C> {
+		const p = this.props;
+		const width = p.columns.length;
+		if (p.flat !== undefined) {
+			const flat = appendFlat(p.flat, p.flatLength, rows, width);
+			if (flat !== undefined)
+				return this.patched({
+					flat,
+					flatLength: p.flatLength + rows.length * width,
+				});
 		}
-		return this.patched({ rows: all, simpleRows });
+		const all =
+			p.flat !== undefined
+				? unflatten(p.flat, p.flatLength, width)
+				: p.rows.slice();
+		for (let i = 0; i < rows.length; i++)
+			all.push(checkRow(rows[i] as readonly unknown[]));
+		return this.patched({ rows: all, flat: undefined, flatLength: 0 });
 	}
 
 	/**
@@ -204,36 +253,37 @@ export class InsertStatement<
 			col.compile(c);
 		}
 		c.qualify = true;
-		if (p.rows.length === 0) c.fail(Code.INSERT_NO_ROWS, "No row specified");
+		const width = p.columns.length;
+		const flat = p.flat;
+		const n = flat !== undefined ? p.flatLength / width : p.rows.length;
+		if (n === 0) c.fail(Code.INSERT_NO_ROWS, "No row specified");
 		c.sql += ") VALUES (";
-		const group =
-			c.inline || c.placeholders === "dollar"
-				? undefined
-				: `${"?,".repeat(p.columns.length - 1)}?)`;
-		const n = p.rows.length;
-		if (
-			group !== undefined &&
-			p.simpleRows &&
-			rowsHaveLength(p.rows, p.columns.length)
-		) {
-			// Fast path: only strings and numbers, so one placeholder group per row.
-			c.sql += group;
-			if (n > 1) c.sql += `, (${group}`.repeat(n - 1);
-			const width = p.columns.length;
-			const base = c.params.length;
-			const params = c.params;
-			params.length = base + n * width;
-			for (let r = 0; r < n; r++) {
-				const row = p.rows[r] as readonly unknown[];
-				const at = base + r * width;
-				for (let i = 0; i < width; i++)
-					params[at + i] = row[i] as string | number;
+		if (flat !== undefined) {
+			if (!c.inline && c.placeholders !== "dollar") {
+				// Fast path: only strings and numbers, so one placeholder group per row.
+				const group = `${"?,".repeat(width - 1)}?)`;
+				c.sql += group;
+				if (n > 1) c.sql += `, (${group}`.repeat(n - 1);
+				if (c.params.length === 0) c.params = flat.slice(0, p.flatLength);
+				else
+					for (let i = 0; i < p.flatLength; i++)
+						c.params.push(flat[i] as string | number);
+			} else {
+				for (let r = 0; r < n; r++) {
+					if (r > 0) c.sql += ", (";
+					const at = r * width;
+					for (let i = 0; i < width; i++) {
+						if (i > 0) c.sql += ",";
+						c.literal(flat[at + i] as string | number);
+					}
+					c.sql += ")";
+				}
 			}
 		} else {
 			for (let r = 0; r < n; r++) {
 				const row = p.rows[r] as readonly unknown[];
 				if (r > 0) c.sql += ", (";
-				if (row.length !== p.columns.length)
+				if (row.length !== width)
 					c.fail(
 						Code.INSERT_VALUE_COUNT,
 						"# of values does not match # of columns",
