@@ -50,6 +50,29 @@ describe("immutable builders", () => {
 			"UPDATE `db`.`table1` SET `table1`.`col1`=1 WHERE `table1`.`col1`=1",
 		);
 	});
+	it("inserts that branch from one parent never see each other's rows", () => {
+		const head =
+			"INSERT INTO `db`.`table1` (`table1`.`col1`,`table1`.`col2`) VALUES ";
+		const parent = table1.insert(col1, col2).add(1, 2);
+		const a = parent.add(3, 4);
+		const b = parent.add(5, 6); // same parent: must not overwrite a's row 2
+		const a2 = a.addRows([
+			[7, 8],
+			[9, 10],
+		]);
+		const b2 = b.add(null, 11); // a null leaves the flat fast path
+		const a3 = a.add(12, 13); // a second branch from a
+		expect(parent.toSQL("db")).toBe(`${head}(1,2)`);
+		expect(a.toSQL("db")).toBe(`${head}(1,2), (3,4)`);
+		expect(b.toSQL("db")).toBe(`${head}(1,2), (5,6)`);
+		expect(a2.toSQL("db")).toBe(`${head}(1,2), (3,4), (7,8), (9,10)`);
+		expect(a3.toSQL("db")).toBe(`${head}(1,2), (3,4), (12,13)`);
+		expect(b2.toSQL("db")).toBe(`${head}(1,2), (5,6), (null,11)`);
+		expect(a2.toQuery("postgres").params).toEqual([1, 2, 3, 4, 7, 8, 9, 10]);
+		expect(b.toQuery("sqlite").params).toEqual([1, 2, 5, 6]);
+		expect(() => parent.add(1)).toThrow();
+		expect(parent.add(20, 21).toSQL("db")).toBe(`${head}(1,2), (20,21)`);
+	});
 	it("a column definition can be shared by two tables", () => {
 		const x = intColumn("x", NotNullable);
 		const ta = newTable("ta", x);
