@@ -30,6 +30,14 @@ export {
 export { canConnect, freePort, waitForPort } from "./ports.js";
 export { pauseProcess, resumeProcess } from "./process-control.js";
 export {
+	type RedisClusterHandle,
+	type RedisClusterNode,
+	redisServerBinary,
+	requireRedisCluster,
+	type StartRedisClusterOptions,
+	startRedisCluster,
+} from "./redis-cluster.js";
+export {
 	isCI,
 	memcachedBinary,
 	mysqlUrl,
