@@ -16,6 +16,14 @@ export {
 	type TempRedisNamespace,
 } from "./databases.js";
 export {
+	type EtcdCluster,
+	EtcdMember,
+	etcdBinary,
+	requireEtcd,
+	type StartEtcdClusterOptions,
+	startEtcdCluster,
+} from "./etcd.js";
+export {
 	type FaultMode,
 	type FaultProxy,
 	type FaultProxyOptions,
