@@ -199,6 +199,54 @@ export class RawMetaClient extends RawClientBase {
 	}
 
 	/**
+	 * Several {@link RawMetaClient.metaGet}s with the same options in one quiet pipelined batch
+	 * (`mg … q` per key, then `mn`): one slot per key, in input order (duplicates kept). With
+	 * `vivify` no key is a plain miss (each gets a stub and the lease flags), so every key is
+	 * answered; without it misses stay silent and come back as `KeyNotFound`.
+	 *
+	 * @returns one response per key; a key that cannot be sent gives an `InvalidKeyError` response
+	 * @throws {@link InvalidArgumentError} (rejects) on a bad option or key type
+	 * @throws {@link ClientClosedError} (rejects) after close()/destroy()
+	 */
+	metaGetMulti(
+		keys: readonly MetaKey[],
+		options: MetaGetOptions = {},
+	): Promise<MetaGetResponse[]> {
+		if (this.closed) return Promise.reject(new ClientClosedError());
+		if (!Array.isArray(keys))
+			return reject("metaGetMulti: keys must be an array");
+		const bad =
+			optionalUint32("metaGetMulti: vivify", options.vivify) ??
+			optionalUint32("metaGetMulti: recacheBelow", options.recacheBelow) ??
+			optionalUint32("metaGetMulti: touch", options.touch);
+		if (bad !== undefined) return reject(bad);
+		const out = new Array<MetaGetResponse>(keys.length);
+		const ops: MetaGetOp[] = [];
+		const at: number[] = [];
+		for (let i = 0; i < keys.length; i++) {
+			const key = keys[i] as MetaKey;
+			if (typeof key !== "string" && !(key instanceof Uint8Array))
+				return reject("metaGetMulti: keys must be strings or Uint8Arrays");
+			const token = metaKeyToken(key);
+			if (token === undefined)
+				out[i] = newMetaGetResponse(key, new InvalidKeyError(keyText(key)));
+			else {
+				ops.push(new MetaGetOp(key, token, options));
+				at.push(i);
+			}
+		}
+		if (ops.length === 0) return Promise.resolve(out);
+		return withSignal(
+			this.send(new MetaPipeline(ops, true, this.address, all)),
+			options.signal,
+		).then((rs) => {
+			for (let j = 0; j < rs.length; j++)
+				out[at[j] as number] = rs[j] as MetaGetResponse;
+			return out;
+		});
+	}
+
+	/**
 	 * Meta set (`ms`): stores `item` in `options.mode` (set/add/replace/append/prepend), with a CAS
 	 * check when `item.dataVersionId` is non-zero (`C`), and returns the new CAS (`c`). With
 	 * `invalidate` and an older CAS the item is stored but marked stale (`I`).

@@ -101,6 +101,11 @@ export class ShardedClient implements Client {
 		this.#options = options;
 	}
 
+	/** The wire protocol of every shard (`"meta"` enables the `meta*` methods). */
+	get protocol(): "binary" | "ascii" | "meta" {
+		return this.#options.protocol ?? "binary";
+	}
+
 	/** The shard manager this client routes through. */
 	get manager(): ShardManager {
 		return this.#manager;
@@ -349,6 +354,71 @@ export class ShardedClient implements Client {
 			(e) => newMetaGetResponse(key, e),
 			(c) => c.metaGet(key, options),
 		);
+	}
+
+	/**
+	 * {@link RawMetaClient.metaGetMulti} per shard (one quiet batch each, run concurrently): one
+	 * response per key in input order. Keys of shards that may not serve reads report a miss
+	 * (`skipped: true`); keys mapping to no shard an error response.
+	 */
+	async metaGetMulti(
+		keys: readonly string[],
+		options?: MetaGetOptions,
+	): Promise<(MetaGetResponse & { readonly skipped?: boolean | undefined })[]> {
+		const closed = this.#checkOpen();
+		if (closed) return closed;
+		if (!Array.isArray(keys))
+			throw new InvalidArgumentError(
+				"metaGetMulti: keys must be an array of strings",
+			);
+		for (const k of keys)
+			if (typeof k !== "string")
+				throw new InvalidArgumentError(
+					"metaGetMulti: keys must be strings (use RawMetaClient for byte keys)",
+				);
+		const out = new Array<
+			MetaGetResponse & { readonly skipped?: boolean | undefined }
+		>(keys.length);
+		const work: Promise<void>[] = [];
+		for (const m of this.#manager.getShardsForKeys(keys).values()) {
+			if (m.shardId === -1) {
+				m.keys.forEach((k, i) => {
+					out[m.indices[i] as number] = newMetaGetResponse(
+						k,
+						m.errors[i] as MemcacheError,
+					);
+				});
+				continue;
+			}
+			if (!m.serve) {
+				this.#skip(m.shardId, m.keys.length);
+				m.keys.forEach((k, i) => {
+					out[m.indices[i] as number] = {
+						...newMetaGetResponse(k),
+						skipped: true,
+					};
+				});
+				continue;
+			}
+			const c = this.#client(m.address as string);
+			if (!(c instanceof RawMetaClient)) {
+				const e = new NotSupportedError(
+					'metaGetMulti needs the meta protocol: create the client with protocol: "meta"',
+				);
+				m.keys.forEach((k, i) => {
+					out[m.indices[i] as number] = newMetaGetResponse(k, e);
+				});
+				continue;
+			}
+			work.push(
+				c.metaGetMulti(m.keys, options).then((rs) => {
+					for (let i = 0; i < rs.length; i++)
+						out[m.indices[i] as number] = rs[i] as MetaGetResponse;
+				}),
+			);
+		}
+		if (work.length > 0) await Promise.all(work);
+		return out;
 	}
 
 	/** {@link RawMetaClient.metaSet} on the item's shard. */
