@@ -1,4 +1,10 @@
-import type { Cluster, Redis, RedisOptions } from "ioredis";
+import type {
+	Cluster,
+	ClusterNode,
+	ClusterOptions,
+	Redis,
+	RedisOptions,
+} from "ioredis";
 import { type Codec, jsonCodec } from "./codec.js";
 import {
 	BackendError,
@@ -12,6 +18,7 @@ import {
 	tombstoneBytes,
 	wrapItem,
 } from "./internal/envelope.js";
+import { redisKeySlot } from "./internal/redis-key-slot.js";
 import { checkTtl } from "./internal/ttl.js";
 import {
 	defaultKeyToString,
@@ -41,13 +48,19 @@ export interface RedisStorageOptions<K, V> {
 }
 
 /**
- * A storage on Redis through ioredis (a `Redis` or a `Cluster` client). Multi operations are
- * one pipeline on a single server; on a Cluster they are sent key by key (ioredis routes each
- * to its slot; enable its `enableAutoPipelining` to batch them per node).
+ * A storage on Redis through ioredis (a `Redis` or a `Cluster` client).
+ *
+ * Multi operations are one pipeline on a single server. On a Cluster they are grouped by the
+ * node that serves each key's hash slot (CRC16 of the key, or of its `{hashtag}`) and sent as
+ * one pipeline per node, in parallel; results come back in input order. Keys of one call may
+ * span any number of slots: no command ever carries two keys, so CROSSSLOT cannot happen.
+ * Until the Cluster client knows its slot table (before `ready`), keys are sent one by one and
+ * ioredis routes and queues each.
  *
  * Values are the codec's bytes behind one header byte (item or fill-guard tombstone). Only
  * GET/SET/DEL/SCAN are used, whose replies are the same in RESP2 and RESP3; clients created by
- * {@link RedisStorage.connect} pin `protocol: 2` so ioredis 6's RESP3 default changes nothing.
+ * {@link RedisStorage.connect} and {@link RedisStorage.connectCluster} pin `protocol: 2` so
+ * ioredis 6's RESP3 default changes nothing.
  */
 export class RedisStorage<K, V> implements FillGuardedStorage<K, V> {
 	readonly name: string;
@@ -106,6 +119,37 @@ export class RedisStorage<K, V> implements FillGuardedStorage<K, V> {
 		return new RedisStorage(client, options, true);
 	}
 
+	/**
+	 * Creates its own ioredis `Cluster` client for `startupNodes` (every node connection pinned
+	 * to RESP2: `redisOptions.protocol: 2`), waits until it is ready; `close()` disconnects it.
+	 * @example
+	 * const s = await RedisStorage.connectCluster<string, User>(
+	 *   [{ host: "127.0.0.1", port: 7000 }],
+	 *   { keyOf: (u) => u.id, prefix: "users:" },
+	 * );
+	 */
+	static async connectCluster<K, V>(
+		startupNodes: readonly ClusterNode[],
+		options: RedisStorageOptions<K, V>,
+		clusterOptions: ClusterOptions = {},
+	): Promise<RedisStorage<K, V>> {
+		const { Cluster: ClusterClient } = await import("ioredis");
+		// ioredis 6 speaks RESP3 by default; 5.x ignores the option.
+		const pinned = {
+			lazyConnect: true,
+			...clusterOptions,
+			redisOptions: { protocol: 2, ...clusterOptions.redisOptions },
+		} as ClusterOptions;
+		const client = new ClusterClient([...startupNodes], pinned);
+		try {
+			await client.connect();
+		} catch (err) {
+			client.disconnect();
+			throw err;
+		}
+		return new RedisStorage(client, options, true);
+	}
+
 	/** The ioredis client. */
 	get client(): Redis | Cluster {
 		return this.#client;
@@ -139,34 +183,67 @@ export class RedisStorage<K, V> implements FillGuardedStorage<K, V> {
 
 	async #each<T>(
 		op: string,
-		n: number,
+		keys: readonly string[],
 		add: (p: PipelineLike, i: number) => void,
 		single: (i: number) => Promise<T>,
 	): Promise<T[]> {
 		this.#check();
+		const n = keys.length;
 		if (n === 0) return [];
 		try {
-			if (this.#client.isCluster || n === 1)
-				return await Promise.all(
-					Array.from({ length: n }, (_, i) => single(i)),
+			if (n === 1) return [await single(0)];
+			if (this.#client.isCluster)
+				return await this.#eachOnCluster(
+					this.#client as Cluster,
+					keys,
+					add,
+					single,
 				);
 			const p = this.#client.pipeline() as unknown as PipelineLike;
 			for (let i = 0; i < n; i++) add(p, i);
-			const replies = await p.exec();
-			const out: T[] = new Array(n);
-			for (let i = 0; i < n; i++) {
-				const [err, value] = (replies?.[i] ?? [
-					new Error("no reply"),
-					null,
-				]) as [Error | null, T];
-				if (err) throw err;
-				out[i] = value;
-			}
-			return out;
+			return await execInto<T>(p, n, null, new Array(n));
 		} catch (err) {
 			if (err instanceof CodecError || err instanceof ClosedError) throw err;
 			throw this.#fail(op, err);
 		}
+	}
+
+	/**
+	 * One pipeline per node group (a master and its replicas), as ioredis requires of a Cluster
+	 * pipeline; the groups run in parallel and fill `out` by input index.
+	 */
+	async #eachOnCluster<T>(
+		cluster: Cluster,
+		keys: readonly string[],
+		add: (p: PipelineLike, i: number) => void,
+		single: (i: number) => Promise<T>,
+	): Promise<T[]> {
+		const n = keys.length;
+		const slots = cluster.slots;
+		const ready = cluster.status === "ready";
+		const groups = new Map<string, number[]>();
+		for (let i = 0; i < n; i++) {
+			const owners = ready ? slots[redisKeySlot(keys[i] as string)] : undefined;
+			if (owners === undefined) {
+				// No slot table (yet): let ioredis route, and queue, key by key.
+				return await Promise.all(
+					Array.from({ length: n }, (_, j) => single(j)),
+				);
+			}
+			const id = owners.join(";");
+			const g = groups.get(id);
+			if (g === undefined) groups.set(id, [i]);
+			else g.push(i);
+		}
+		const out: T[] = new Array(n);
+		await Promise.all(
+			Array.from(groups.values(), (idx) => {
+				const p = cluster.pipeline() as unknown as PipelineLike;
+				for (const i of idx) add(p, i);
+				return execInto(p, idx.length, idx, out);
+			}),
+		);
+		return out;
 	}
 
 	async get(key: K, _options?: OperationOptions): Promise<V | undefined> {
@@ -188,7 +265,7 @@ export class RedisStorage<K, V> implements FillGuardedStorage<K, V> {
 		const ks = keys.map((k) => this.#key(k));
 		const bufs = await this.#each<Buffer | null>(
 			"getMulti",
-			ks.length,
+			ks,
 			(p, i) => p.getBuffer(ks[i] as string),
 			(i) => this.#client.getBuffer(ks[i] as string),
 		);
@@ -220,7 +297,7 @@ export class RedisStorage<K, V> implements FillGuardedStorage<K, V> {
 		const args = items.map((it) => this.#setArgs(it, options));
 		await this.#each(
 			"setMulti",
-			args.length,
+			args.map((a) => a[0]),
 			(p, i) => this.#set(p, args[i] as [string, Buffer, number]),
 			(i) =>
 				this.#set(
@@ -241,41 +318,61 @@ export class RedisStorage<K, V> implements FillGuardedStorage<K, V> {
 		const ks = keys.map((k) => this.#key(k));
 		await this.#each(
 			"deleteMulti",
-			ks.length,
+			ks,
 			(p, i) => p.del(ks[i] as string),
 			(i) => this.#client.del(ks[i] as string),
 		);
 	}
 
 	/**
-	 * Deletes every key under `prefix` (SCAN + DEL on each master). With an empty prefix the
-	 * whole logical database is flushed (`FLUSHDB`).
+	 * Deletes every key under `prefix`: SCAN `MATCH <prefix>*` (glob characters in the prefix
+	 * escaped) and DEL of what it finds, on the server or, on a Cluster, on every master. With
+	 * an empty prefix the whole logical database is flushed (`FLUSHDB`, on every master of a
+	 * Cluster). Same semantics on both; on a Cluster the found keys are deleted one command per
+	 * key (pipelined), since one DEL of keys in different slots fails with CROSSSLOT.
 	 */
 	async flush(_options?: OperationOptions): Promise<void> {
 		this.#check();
 		try {
-			const nodes: Redis[] = this.#client.isCluster
-				? (this.#client as Cluster).nodes("master")
-				: [this.#client as Redis];
-			for (const node of nodes) {
-				if (this.#prefix === "") {
-					await node.flushdb();
-					continue;
-				}
-				let cursor = "0";
-				// Bounded by the key space: SCAN visits each key at least once, then returns "0".
-				do {
-					const [next, found] = await node.scan(
-						cursor,
-						"MATCH",
-						`${this.#prefix}*`,
-						"COUNT",
-						1000,
-					);
-					cursor = next;
-					if (found.length > 0) await node.del(...found);
-				} while (cursor !== "0");
-			}
+			let nodes: Redis[];
+			if (this.#client.isCluster) {
+				const cluster = this.#client as Cluster;
+				// The master list is only known once the client is ready; a keyless command
+				// connects a lazy client and waits for it.
+				if (cluster.status !== "ready") await cluster.ping();
+				nodes = cluster.nodes("master");
+				if (nodes.length === 0) throw new Error("the cluster has no master");
+			} else nodes = [this.#client as Redis];
+			const cluster = this.#client.isCluster;
+			const pattern = `${escapeGlob(this.#prefix)}*`;
+			await Promise.all(
+				nodes.map(async (node) => {
+					if (this.#prefix === "") {
+						await node.flushdb();
+						return;
+					}
+					let cursor = "0";
+					// Bounded by the key space: SCAN visits each key at least once, then returns "0".
+					do {
+						const [next, found] = await node.scan(
+							cursor,
+							"MATCH",
+							pattern,
+							"COUNT",
+							1000,
+						);
+						cursor = next;
+						if (found.length === 0) continue;
+						if (!cluster) {
+							await node.del(...found);
+							continue;
+						}
+						const p = node.pipeline() as unknown as PipelineLike;
+						for (const k of found) p.del(k);
+						await execInto(p, found.length, null, new Array(found.length));
+					} while (cursor !== "0");
+				}),
+			);
 		} catch (err) {
 			throw this.#fail("flush", err);
 		}
@@ -293,7 +390,7 @@ export class RedisStorage<K, V> implements FillGuardedStorage<K, V> {
 			ttl > 0 ? c.set(k, v, "PX", Math.ceil(ttl), "NX") : c.set(k, v, "NX");
 		const replies = await this.#each<unknown>(
 			"addMulti",
-			args.length,
+			args.map((a) => a[0]),
 			(p, i) => add(p, args[i] as [string, Buffer, number]),
 			(i) =>
 				add(
@@ -315,7 +412,7 @@ export class RedisStorage<K, V> implements FillGuardedStorage<K, V> {
 		const t = tombstoneBytes();
 		await this.#each(
 			"invalidateMulti",
-			ks.length,
+			ks,
 			(p, i) => p.set(ks[i] as string, t, "PX", ttl),
 			(i) => this.#client.set(ks[i] as string, t, "PX", ttl),
 		);
@@ -325,10 +422,7 @@ export class RedisStorage<K, V> implements FillGuardedStorage<K, V> {
 	close(): Promise<void> {
 		if (this.#closed === undefined)
 			this.#closed = this.#owned
-				? this.#client.quit().then(
-						() => undefined,
-						() => this.#client.disconnect(),
-					)
+				? quitAndWait(this.#client)
 				: Promise.resolve();
 		return this.#closed;
 	}
@@ -344,4 +438,53 @@ interface PipelineLike {
 	set(key: string, value: Buffer, ...args: (string | number)[]): unknown;
 	del(key: string): unknown;
 	exec(): Promise<[Error | null, unknown][] | null>;
+}
+
+/** Escapes the glob characters of SCAN MATCH (`*?[]\\`), so a prefix matches only itself. */
+function escapeGlob(s: string): string {
+	return s.replace(/[*?[\]\\]/g, "\\$&");
+}
+
+/**
+ * Runs a pipeline of `n` commands and stores reply `j` at `out[idx[j]]` (or `out[j]` when
+ * `idx` is null); the first command error rejects.
+ */
+async function execInto<T>(
+	p: PipelineLike,
+	n: number,
+	idx: readonly number[] | null,
+	out: T[],
+): Promise<T[]> {
+	const replies = await p.exec();
+	for (let j = 0; j < n; j++) {
+		const [err, value] = (replies?.[j] ?? [new Error("no reply"), null]) as [
+			Error | null,
+			T,
+		];
+		if (err) throw err;
+		out[idx === null ? j : (idx[j] as number)] = value;
+	}
+	return out;
+}
+
+/**
+ * QUIT (or disconnect if that fails), then wait for the client's `end` event: a Cluster's
+ * `quit()` resolves while its node connections are still closing. The wait is bounded (5 s).
+ */
+function quitAndWait(client: Redis | Cluster): Promise<void> {
+	if (client.status === "end") return Promise.resolve();
+	let timer: NodeJS.Timeout | undefined;
+	const ended = new Promise<void>((resolve) => {
+		client.once("end", () => resolve());
+		timer = setTimeout(resolve, 5000);
+		timer.unref();
+	});
+	return client
+		.quit()
+		.then(
+			() => undefined,
+			() => client.disconnect(),
+		)
+		.then(() => (client.status === "end" ? undefined : ended))
+		.finally(() => clearTimeout(timer));
 }

@@ -1,0 +1,294 @@
+import {
+	type RedisClusterHandle,
+	requireRedisCluster,
+	startRedisCluster,
+} from "@godropbox-ts/test-utils";
+import { Cluster, Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { CacheOnStorage, LocalMapStorage, RedisStorage } from "../src/index.js";
+import { redisKeySlot } from "../src/internal/redis-key-slot.js";
+import { storageConformanceSuite } from "./helpers/conformance.js";
+import { type Item, item, keyOf } from "./helpers/items.js";
+
+const ok = requireRedisCluster();
+
+describe.skipIf(!ok)("RedisStorage on a real Redis Cluster (3 masters)", () => {
+	let rc: RedisClusterHandle;
+	const opened: { disconnect(): void }[] = [];
+	let seq = 0;
+
+	beforeAll(async () => {
+		rc = await startRedisCluster({ masters: 3 });
+	}, 60_000);
+	afterAll(async () => {
+		for (const c of opened) c.disconnect();
+		await rc?.stop();
+	});
+
+	const startup = () => rc.nodes.map(({ host, port }) => ({ host, port }));
+	const cluster = (): Cluster => {
+		const c = new Cluster(startup());
+		opened.push(c);
+		return c;
+	};
+	const direct = (port: number): Redis => {
+		const r = new Redis({ host: "127.0.0.1", port });
+		opened.push(r);
+		return r;
+	};
+	/** The port of the master serving `slot`, from CLUSTER SLOTS of node 0. */
+	const ownerOf = async (slot: number): Promise<number> => {
+		const ranges = (await direct(rc.nodes[0]?.port ?? 0).call(
+			"CLUSTER",
+			"SLOTS",
+		)) as [number, number, [string, number]][];
+		const r = ranges.find(([lo, hi]) => slot >= lo && slot <= hi);
+		if (r === undefined) throw new Error(`slot ${slot} is not served`);
+		return r[2][1];
+	};
+
+	storageConformanceSuite("RedisStorage.connectCluster, prefix", async () => {
+		const storage = await RedisStorage.connectCluster<string, Item>(startup(), {
+			keyOf,
+			prefix: `conf${++seq}:`,
+		});
+		return {
+			storage,
+			close: () => storage.close(),
+			ttl: { ttlMs: 40, waitMs: 150 },
+		};
+	});
+
+	storageConformanceSuite(
+		"RedisStorage on a passed-in Cluster, no prefix (flush = FLUSHDB on every master)",
+		async () => {
+			const storage = new RedisStorage<string, Item>(cluster(), { keyOf });
+			return { storage, ttl: { ttlMs: 40, waitMs: 150 } };
+		},
+	);
+
+	it("the internal slot function agrees with CLUSTER KEYSLOT (hashtags, UTF-8, edge cases)", async () => {
+		const r = direct(rc.nodes[1]?.port ?? 0);
+		const keys = [
+			"",
+			"foo",
+			"123456789",
+			"{user1000}.following",
+			"{user1000}.followers",
+			"foo{}{bar}",
+			"foo{{bar}}zap",
+			"foo{bar}{zap}",
+			"{}",
+			"}{",
+			"{",
+			"a{b",
+			"héllo ✓ {ключ} 🙂",
+			"日本語のキー",
+			...Array.from({ length: 200 }, (_, i) => `k${i}:${"x".repeat(i % 7)}`),
+		];
+		for (const k of keys)
+			expect([k, redisKeySlot(k)]).toEqual([
+				k,
+				await r.call("CLUSTER", "KEYSLOT", k),
+			]);
+	});
+
+	it("a multi-key DEL across slots fails with CROSSSLOT on a cluster node (why grouping is needed)", async () => {
+		const c = cluster();
+		await c.set("{a}x", "1");
+		await c.set("{a}y", "1");
+		const port = await ownerOf(redisKeySlot("{a}x"));
+		// Two keys on the same node, different slots: still refused.
+		let other = "z0";
+		for (
+			let i = 0;
+			redisKeySlot(other) === redisKeySlot("a") ||
+			(await ownerOf(redisKeySlot(other))) !== port;
+			i++
+		) {
+			if (i > 500) throw new Error("no second key on that node");
+			other = `z${i}`;
+		}
+		await expect(direct(port).del("{a}x", other)).rejects.toThrow(/CROSSSLOT/);
+		expect(await direct(port).del("{a}x", "{a}y")).toBe(2);
+	});
+
+	it("keys spread over all three masters; each key lives on the master serving its slot", async () => {
+		const s = new RedisStorage<string, Item>(cluster(), {
+			keyOf,
+			prefix: "spread:",
+		});
+		const items = Array.from({ length: 90 }, (_, i) => item(`u${i}`, i));
+		await s.setMulti(items);
+		const masterPorts = rc.nodes
+			.filter((n) => n.role === "master")
+			.map((n) => n.port);
+		const perMaster = new Map<number, number>();
+		for (const it of items) {
+			const k = `spread:${it.key}`;
+			const slot = redisKeySlot(k);
+			const port = await ownerOf(slot);
+			perMaster.set(port, (perMaster.get(port) ?? 0) + 1);
+			expect(await direct(port).exists(k)).toBe(1);
+			for (const p of masterPorts.filter((x) => x !== port))
+				await expect(direct(p).get(k)).rejects.toThrow(/MOVED/);
+		}
+		expect([...perMaster.keys()].sort()).toEqual([...masterPorts].sort());
+		for (const n of perMaster.values()) expect(n).toBeGreaterThan(10);
+	});
+
+	it("getMulti/setMulti/deleteMulti across slots keep input order, one pipeline per master", async () => {
+		const client = cluster();
+		const s = new RedisStorage<string, Item>(client, { keyOf, prefix: "ord:" });
+		const keys = Array.from({ length: 100 }, (_, i) => `o${i}`);
+		expect(
+			new Set(keys.map((k) => redisKeySlot(`ord:${k}`))).size,
+		).toBeGreaterThan(90);
+		await s.get("warm-up");
+		const spy = vi.spyOn(client, "pipeline");
+		await s.setMulti(keys.map((k, i) => item(k, i)));
+		expect(spy).toHaveBeenCalledTimes(3);
+		const ask = [...keys].reverse();
+		ask.splice(10, 0, "missing", "o3");
+		const want = ask.map((k) =>
+			k === "missing" ? undefined : item(k, Number(k.slice(1))),
+		);
+		expect(await s.getMulti(ask)).toEqual(want);
+		expect(spy).toHaveBeenCalledTimes(6);
+		const gone = keys.filter((_, i) => i % 3 === 0);
+		await s.deleteMulti([...gone, "never-there"]);
+		expect(await s.getMulti(keys)).toEqual(
+			keys.map((k, i) => (i % 3 === 0 ? undefined : item(k, i))),
+		);
+		spy.mockRestore();
+	});
+
+	it("a hashtag prefix puts every key in one slot (one node, one pipeline)", async () => {
+		const client = cluster();
+		const s = new RedisStorage<string, Item>(client, {
+			keyOf,
+			prefix: "{tag}:",
+		});
+		await s.get("warm-up");
+		const spy = vi.spyOn(client, "pipeline");
+		await s.setMulti([item("a", 1), item("b", 2), item("c", 3)]);
+		expect(spy).toHaveBeenCalledTimes(1);
+		spy.mockRestore();
+		const port = await ownerOf(redisKeySlot("{tag}"));
+		expect(await direct(port).exists("{tag}:a", "{tag}:b", "{tag}:c")).toBe(3);
+		expect(await s.getMulti(["c", "a", "b"])).toEqual([
+			item("c", 3),
+			item("a", 1),
+			item("b", 2),
+		]);
+	});
+
+	it("before the client is ready, multi-ops go key by key through ioredis (lazyConnect)", async () => {
+		const client = new Cluster(startup(), { lazyConnect: true });
+		opened.push(client);
+		const s = new RedisStorage<string, Item>(client, {
+			keyOf,
+			prefix: "lazy:",
+		});
+		expect(client.status).toBe("wait");
+		await s.setMulti([item("a", 1), item("b", 2), item("c", 3)]);
+		expect(await s.getMulti(["b", "x", "a", "c"])).toEqual([
+			item("b", 2),
+			undefined,
+			item("a", 1),
+			item("c", 3),
+		]);
+		const s2 = new RedisStorage<string, Item>(
+			(() => {
+				const c = new Cluster(startup(), { lazyConnect: true });
+				opened.push(c);
+				return c;
+			})(),
+			{ keyOf, prefix: "lazy:" },
+		);
+		await s2.flush();
+		expect(await s.getMulti(["a", "b", "c"])).toEqual([
+			undefined,
+			undefined,
+			undefined,
+		]);
+	});
+
+	it("flush deletes only its own prefix on every master; glob characters in the prefix are literal", async () => {
+		const client = cluster();
+		const a = new RedisStorage<string, Item>(client, { keyOf, prefix: "f*" });
+		const b = new RedisStorage<string, Item>(client, { keyOf, prefix: "fb:" });
+		const q = new RedisStorage<string, Item>(client, { keyOf, prefix: "f?" });
+		const items = Array.from({ length: 60 }, (_, i) => item(`x${i}`, i));
+		await a.setMulti(items);
+		await b.setMulti(items);
+		await q.setMulti(items);
+		await a.flush();
+		expect(
+			(await a.getMulti(items.map((x) => x.key))).every((v) => v === undefined),
+		).toBe(true);
+		expect(await b.getMulti(items.map((x) => x.key))).toEqual(items);
+		expect(await q.getMulti(items.map((x) => x.key))).toEqual(items);
+		await q.flush();
+		expect(await b.getMulti(items.map((x) => x.key))).toEqual(items);
+		const left = await Promise.all(
+			client.nodes("master").map((n) => n.keys("f\\**")),
+		);
+		expect(left.flat()).toEqual([]);
+	});
+
+	it("connectCluster pins RESP2 on every node connection; close() disconnects only what it created", async () => {
+		const s = await RedisStorage.connectCluster<string, Item>(startup(), {
+			keyOf,
+			prefix: "p:",
+		});
+		const c = s.client as Cluster;
+		expect(c.options.redisOptions).toMatchObject({ protocol: 2 });
+		for (const n of c.nodes("all"))
+			expect(n.options).toMatchObject({ protocol: 2 });
+		await s.set(item("x", 1));
+		await s.close();
+		expect(c.status).toBe("end");
+		await expect(s.get("x")).rejects.toMatchObject({
+			code: "ERR_CACHING_CLOSED",
+		});
+
+		const mine = cluster();
+		const t = new RedisStorage<string, Item>(mine, { keyOf, prefix: "p:" });
+		await t.close();
+		expect(await mine.get("p:x")).not.toBeNull();
+	});
+
+	it("a server-side failure on one master rejects with ERR_CACHING_BACKEND", async () => {
+		const client = cluster();
+		await client.hset("bad:h", "f", "v");
+		const s = new RedisStorage<string, Item>(client, { keyOf, prefix: "bad:" });
+		const keys = ["h", ...Array.from({ length: 20 }, (_, i) => `ok${i}`)];
+		await expect(s.getMulti(keys)).rejects.toMatchObject({
+			code: "ERR_CACHING_BACKEND",
+			backend: "redis",
+		});
+	});
+
+	it("works as the cache of a CacheOnStorage (fill guard: SET NX + tombstones across slots)", async () => {
+		const cache = new RedisStorage<string, Item>(cluster(), {
+			keyOf,
+			prefix: "cos:",
+		});
+		const db = new LocalMapStorage<string, Item>({ keyOf });
+		const keys = Array.from({ length: 30 }, (_, i) => `c${i}`);
+		await db.setMulti(keys.map((k, i) => item(k, i)));
+		const c = new CacheOnStorage(cache, db, { keyOf, tombstoneTtl: 50 });
+		expect(await c.getMulti(keys)).toEqual(keys.map((k, i) => item(k, i)));
+		expect(await cache.getMulti(keys)).toEqual(keys.map((k, i) => item(k, i)));
+		await c.setMulti(keys.map((k, i) => item(k, i + 100)));
+		expect(await cache.getMulti(keys)).toEqual(keys.map(() => undefined));
+		await new Promise((r) => setTimeout(r, 120));
+		expect(await c.getMulti(keys)).toEqual(
+			keys.map((k, i) => item(k, i + 100)),
+		);
+		expect(await cache.getMulti(keys)).toEqual(
+			keys.map((k, i) => item(k, i + 100)),
+		);
+	});
+});
