@@ -1,7 +1,13 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-	entry: ["src/index.ts"],
+	entry: {
+		index: "src/index.ts",
+		// The `./etcd` subpath (needs the optional peer `etcd3`, kept external) and the CLI that
+		// bin/godropbox-ts-shards.js loads.
+		"etcd/index": "src/etcd/index.ts",
+		"etcd/cli": "src/etcd/cli.ts",
+	},
 	format: ["esm", "cjs"],
 	dts: true,
 	sourcemap: true,
