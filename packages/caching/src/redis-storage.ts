@@ -201,7 +201,9 @@ export class RedisStorage<K, V> implements FillGuardedStorage<K, V> {
 				);
 			const p = this.#client.pipeline() as unknown as PipelineLike;
 			for (let i = 0; i < n; i++) add(p, i);
-			return await execInto<T>(p, n, null, new Array(n));
+			const out: T[] = new Array(n);
+			await execInto(p, n, null, out);
+			return out;
 		} catch (err) {
 			if (err instanceof CodecError || err instanceof ClosedError) throw err;
 			throw this.#fail(op, err);
@@ -237,10 +239,29 @@ export class RedisStorage<K, V> implements FillGuardedStorage<K, V> {
 		}
 		const out: T[] = new Array(n);
 		await Promise.all(
-			Array.from(groups.values(), (idx) => {
+			Array.from(groups.values(), async (idx) => {
 				const p = cluster.pipeline() as unknown as PipelineLike;
 				for (const i of idx) add(p, i);
-				return execInto(p, idx.length, idx, out);
+				let redirected: number[] | undefined;
+				try {
+					redirected = await execInto(p, idx.length, idx, out, true);
+				} catch (err) {
+					// ioredis re-runs a read-only pipeline after one MOVED, with the moved slot
+					// now in another group, and rejects it whole: only reads get here, so
+					// resend the group key by key.
+					if (!(err instanceof Error) || !REGROUPED.test(err.message))
+						throw err;
+					redirected = idx as number[];
+				}
+				// A slot moved (resharding, failover) under a stale slot table: the server did
+				// not run those commands, so resend just them one by one; ioredis follows the
+				// redirection and refreshes its table.
+				if (redirected !== undefined)
+					await Promise.all(
+						redirected.map(async (i) => {
+							out[i] = await single(i);
+						}),
+					);
 			}),
 		);
 		return out;
@@ -447,25 +468,43 @@ function escapeGlob(s: string): string {
 
 /**
  * Runs a pipeline of `n` commands and stores reply `j` at `out[idx[j]]` (or `out[j]` when
- * `idx` is null); the first command error rejects.
+ * `idx` is null); the first command error rejects. With `collectRedirects`, commands refused
+ * with a cluster redirection (MOVED, ASK, TRYAGAIN, CLUSTERDOWN: not executed) are returned as
+ * a list of their `out` indices instead.
  */
 async function execInto<T>(
 	p: PipelineLike,
 	n: number,
 	idx: readonly number[] | null,
 	out: T[],
-): Promise<T[]> {
+	collectRedirects = false,
+): Promise<number[] | undefined> {
 	const replies = await p.exec();
+	let redirected: number[] | undefined;
 	for (let j = 0; j < n; j++) {
 		const [err, value] = (replies?.[j] ?? [new Error("no reply"), null]) as [
 			Error | null,
 			T,
 		];
-		if (err) throw err;
-		out[idx === null ? j : (idx[j] as number)] = value;
+		const at = idx === null ? j : (idx[j] as number);
+		if (err) {
+			if (collectRedirects && REDIRECT.test(err.message)) {
+				redirected ??= [];
+				redirected.push(at);
+				continue;
+			}
+			throw err;
+		}
+		out[at] = value;
 	}
-	return out;
+	return redirected;
 }
+
+/** Cluster replies meaning "not executed here, try again or elsewhere". */
+const REDIRECT = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN) /;
+
+/** ioredis' rejection of a pipeline whose keys span node groups (ioredis 5: lib/Pipeline.ts). */
+const REGROUPED = /same slots allocation group/;
 
 /**
  * QUIT (or disconnect if that fails), then wait for the client's `end` event: a Cluster's

@@ -291,4 +291,89 @@ describe.skipIf(!ok)("RedisStorage on a real Redis Cluster (3 masters)", () => {
 			keys.map((k, i) => item(k, i + 100)),
 		);
 	});
+
+	it("a slot moved under a stale slot table (resharding): MOVED commands are resent key by key", async () => {
+		const client = cluster();
+		const s = new RedisStorage<string, Item>(client, { keyOf, prefix: "mv:" });
+		const keys = Array.from({ length: 40 }, (_, i) => `m${i}`);
+		await s.setMulti(keys.map((k, i) => item(k, i)));
+		const slot = redisKeySlot("mv:m0");
+		const fromPort = await ownerOf(slot);
+		const from = rc.nodes.find((n) => n.port === fromPort);
+		const to = rc.nodes.find((n) => n.role === "master" && n.port !== fromPort);
+		if (from === undefined || to === undefined) throw new Error("bad topology");
+		const movedKeys = keys.filter((k) => redisKeySlot(`mv:${k}`) === slot);
+		expect(movedKeys).toEqual(["m0"]);
+		// Migrate the slot and its key from `from` to `to` (cluster spec, "Live resharding").
+		const src = direct(from.port);
+		const dst = direct(to.port);
+		await dst.call("CLUSTER", "SETSLOT", String(slot), "IMPORTING", from.id);
+		await src.call("CLUSTER", "SETSLOT", String(slot), "MIGRATING", to.id);
+		await src.call(
+			"MIGRATE",
+			to.host,
+			String(to.port),
+			"",
+			"0",
+			"5000",
+			"KEYS",
+			"mv:m0",
+		);
+		for (const n of rc.nodes)
+			await direct(n.port).call(
+				"CLUSTER",
+				"SETSLOT",
+				String(slot),
+				"NODE",
+				to.id,
+			);
+		// The client still believes `from` serves the slot.
+		expect(client.slots[slot]?.[0]).toBe(`127.0.0.1:${from.port}`);
+		const expected = keys.map((k, i) => item(k, i));
+		expect(await s.getMulti(keys)).toEqual(expected);
+		// ioredis followed the redirection of the resent GET and now knows the new owner.
+		await vi.waitFor(
+			() => expect(client.slots[slot]?.[0]).toBe(`127.0.0.1:${to.port}`),
+			{
+				timeout: 10_000,
+				interval: 50,
+			},
+		);
+		expect(await dst.exists("mv:m0")).toBe(1);
+		expect(await s.getMulti(keys)).toEqual(expected);
+
+		// The same for writes and deletes, with a second client whose table is stale again.
+		const stale = cluster();
+		const t = new RedisStorage<string, Item>(stale, { keyOf, prefix: "mv:" });
+		await t.get("warm-up");
+		const back = from;
+		await src.call("CLUSTER", "SETSLOT", String(slot), "IMPORTING", to.id);
+		await dst.call("CLUSTER", "SETSLOT", String(slot), "MIGRATING", back.id);
+		await dst.call(
+			"MIGRATE",
+			back.host,
+			String(back.port),
+			"",
+			"0",
+			"5000",
+			"KEYS",
+			"mv:m0",
+		);
+		for (const n of rc.nodes)
+			await direct(n.port).call(
+				"CLUSTER",
+				"SETSLOT",
+				String(slot),
+				"NODE",
+				back.id,
+			);
+		expect(stale.slots[slot]?.[0]).toBe(`127.0.0.1:${to.port}`);
+		await t.setMulti(keys.map((k, i) => item(k, i + 500)));
+		expect(await src.exists("mv:m0")).toBe(1);
+		expect(await t.getMulti(keys)).toEqual(
+			keys.map((k, i) => item(k, i + 500)),
+		);
+		await t.deleteMulti(keys);
+		expect(await t.getMulti(keys)).toEqual(keys.map(() => undefined));
+	});
 });
