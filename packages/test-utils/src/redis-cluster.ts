@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { accessSync, constants } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -49,9 +50,20 @@ const BUS_OFFSET = 10_000;
 const INSTALL_HINT =
 	"install redis-server (Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis) or set REDIS_SERVER_BIN";
 
-/** Path of the redis-server binary: `REDIS_SERVER_BIN`, else the one on PATH, else undefined. */
+/**
+ * Path of the redis-server binary: `REDIS_SERVER_BIN` (undefined when that is not an
+ * executable file), else the one on PATH, else undefined.
+ */
 export function redisServerBinary(): string | undefined {
-	if (process.env.REDIS_SERVER_BIN) return process.env.REDIS_SERVER_BIN;
+	const fromEnv = process.env.REDIS_SERVER_BIN;
+	if (fromEnv) {
+		try {
+			accessSync(fromEnv, constants.X_OK);
+			return fromEnv;
+		} catch {
+			return undefined;
+		}
+	}
 	try {
 		return (
 			execFileSync("sh", ["-c", "command -v redis-server"], {

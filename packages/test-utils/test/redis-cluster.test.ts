@@ -1,7 +1,7 @@
 import { readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { Cluster, Redis } from "ioredis";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
 	canConnect,
 	requireRedisCluster,
@@ -9,6 +9,30 @@ import {
 } from "../src/index.js";
 
 const ok = requireRedisCluster();
+
+describe("requireRedisCluster", () => {
+	afterEach(() => {
+		vi.unstubAllEnvs();
+		vi.restoreAllMocks();
+	});
+
+	it("without redis-server: fails under CI=true, else warns once naming apt-get install redis-server", async () => {
+		vi.stubEnv("REDIS_SERVER_BIN", "/nonexistent/redis-server");
+		vi.stubEnv("CI", "true");
+		expect(() => requireRedisCluster()).toThrow(
+			/CI=true.*redis-server is missing/,
+		);
+		await expect(startRedisCluster()).rejects.toThrow(/not installed/);
+		vi.stubEnv("CI", "");
+		const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+		expect(requireRedisCluster()).toBe(false);
+		expect(requireRedisCluster()).toBe(false);
+		expect(warn).toHaveBeenCalledTimes(1);
+		expect(String(warn.mock.calls[0]?.[0])).toContain(
+			"apt-get install -y redis-server",
+		);
+	});
+});
 
 async function clusterDirs(): Promise<string[]> {
 	return (await readdir(tmpdir())).filter((d) =>
