@@ -246,9 +246,10 @@ export class RedisStorage<K, V> implements FillGuardedStorage<K, V> {
 				try {
 					redirected = await execInto(p, idx.length, idx, out, true);
 				} catch (err) {
-					// ioredis re-runs a read-only pipeline after one MOVED, with the moved slot
-					// now in another group, and rejects it whole: only reads get here, so
-					// resend the group key by key.
+					// ioredis re-runs a pipeline itself when every error is the same redirection
+					// and every other command is read-only; if the slot table changed meanwhile it
+					// rejects the re-run whole before sending it. So what ran was reads, what
+					// failed did not run: resending the group key by key is safe.
 					if (!(err instanceof Error) || !REGROUPED.test(err.message))
 						throw err;
 					redirected = idx as number[];
