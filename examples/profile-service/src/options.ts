@@ -27,6 +27,11 @@ export interface ServiceOptions {
 	readonly databaseUrl: string | undefined;
 	/** `MEMCACHE_SERVERS`: existing memcached servers (`host:port`) instead of local ones. */
 	readonly memcacheServers: readonly string[] | undefined;
+	/**
+	 * `ETCD_ENDPOINTS`: etcd client URLs. When set, the memcache shard states live in etcd (an
+	 * `EtcdShardManager` follows them) and the viewer's state changes are written there.
+	 */
+	readonly etcdEndpoints: readonly string[] | undefined;
 	/** Print the usage text and exit. */
 	readonly help: boolean;
 }
@@ -50,6 +55,7 @@ export const DEFAULT_SERVICE_OPTIONS: Readonly<ServiceOptions> = Object.freeze({
 	dataDir: path.join(PACKAGE_DIR, "data"),
 	databaseUrl: undefined,
 	memcacheServers: undefined,
+	etcdEndpoints: undefined,
 	help: false,
 });
 
@@ -75,7 +81,8 @@ Options:
 
 Environment:
   DATABASE_URL       mysql://…, mariadb://…, postgres://… or sqlite:<file> instead of SQLite
-  MEMCACHE_SERVERS   comma-separated host:port list instead of starting local memcached`;
+  MEMCACHE_SERVERS   comma-separated host:port list instead of starting local memcached
+  ETCD_ENDPOINTS     comma-separated etcd URLs: shard states come from (and go to) etcd`;
 
 function parseIntIn(
 	flag: string,
@@ -168,6 +175,14 @@ export function parseOptions(
 		);
 	const databaseUrl = env.DATABASE_URL?.trim() || undefined;
 	const rawServers = env.MEMCACHE_SERVERS;
+	const etcd = (env.ETCD_ENDPOINTS ?? "")
+		.split(/[\s,]+/)
+		.filter((e) => e !== "");
+	for (const e of etcd)
+		if (!/^https?:\/\/[^\s/]+(:\d{1,5})?\/?$/.test(e))
+			throw new UsageError(
+				`ETCD_ENDPOINTS entries must look like http://host:port, got '${e}'`,
+			);
 	return {
 		serve,
 		help: v.help === true,
@@ -200,6 +215,7 @@ export function parseOptions(
 			rawServers === undefined || rawServers.trim() === ""
 				? undefined
 				: parseServerList(rawServers),
+		etcdEndpoints: etcd.length === 0 ? undefined : etcd,
 	};
 }
 

@@ -109,6 +109,7 @@ export async function run(
 			database: target,
 			memcacheServers: servers,
 			localMemcached: local !== undefined,
+			etcdEndpoints: options.etcdEndpoints,
 		});
 		cleanups.push(() => stack.close());
 		log(`cache: ${stack.cacheDescription}`);

@@ -9,7 +9,7 @@ import { consistentHashShardFunction } from "@godropbox-ts/hash2";
 import {
 	createClient,
 	RawBinaryClient,
-	type ShardedClient,
+	ShardedClient,
 	ShardState,
 } from "@godropbox-ts/memcache";
 import { MultiConnectionPool } from "@godropbox-ts/net2";
@@ -34,6 +34,97 @@ export interface CreateStackOptions {
 	readonly memcacheServers?: readonly string[] | undefined;
 	/** Whether the servers are processes this service started (for the description). */
 	readonly localMemcached?: boolean | undefined;
+	/**
+	 * etcd client URLs (`ETCD_ENDPOINTS`). When set (with memcache servers), shard states come
+	 * from the shard map in etcd through an `EtcdShardManager`, and {@link Stack.setShardState}
+	 * writes that map (compare-and-swap) instead of calling `updateShardStates` directly.
+	 */
+	readonly etcdEndpoints?: readonly string[] | undefined;
+	/** etcd key of the shard map. @defaultValue {@link DEMO_SHARD_MAP_KEY} */
+	readonly etcdKey?: string | undefined;
+}
+
+/** The etcd key the demo keeps its shard map under. */
+export const DEMO_SHARD_MAP_KEY = "/godropbox-ts/profile-service/shard-map";
+
+/** The etcd side of a stack built with `etcdEndpoints`. */
+interface EtcdShards {
+	readonly key: string;
+	readonly close: () => void;
+	/** CAS-writes one shard's state and waits until this process's manager applied it. */
+	readonly move: (address: string, state: ShardStateName) => Promise<void>;
+}
+
+/**
+ * Connects to etcd, publishes `servers` as the shard map when the key is missing or lists other
+ * servers (a fresh local memcached has new ports every run), and builds a ShardedClient over an
+ * EtcdShardManager. Loaded lazily: without ETCD_ENDPOINTS the demo never loads etcd3.
+ */
+async function etcdShardedClient(
+	servers: readonly string[],
+	endpoints: readonly string[],
+	key: string,
+	pool: MultiConnectionPool,
+): Promise<{ client: ShardedClient; etcd: EtcdShards }> {
+	const { Etcd3 } = await import("etcd3");
+	const {
+		EtcdShardManager,
+		EtcdShardMapErrorCode,
+		readShardMap,
+		writeShardMap,
+	} = await import("@godropbox-ts/memcache/etcd");
+	const etcd = new Etcd3({ hosts: [...endpoints], dialTimeout: 3000 });
+	try {
+		const current = await readShardMap(etcd, key, 5000);
+		const listed = current.map?.shards.map((s) => s.address).join(",");
+		if (listed !== servers.join(",")) {
+			await writeShardMap(
+				etcd,
+				key,
+				() => servers.map((address) => ({ address, state: "Active" as const })),
+				{ overwriteInvalid: true, timeoutMs: 5000 },
+			);
+		}
+		const manager = await EtcdShardManager.create({
+			client: etcd,
+			key,
+			pool,
+			shardFunction: consistentHashShardFunction,
+		});
+		const client = new ShardedClient(manager, {
+			protocol: "binary",
+			timeout: 2000,
+			closeManager: true,
+		});
+		const move = async (address: string, state: ShardStateName) => {
+			// Another operator (the CLI, another instance) may write at the same time: the CAS
+			// fails then, and a fresh read-modify-write is safe to retry.
+			for (let attempt = 0; ; attempt++) {
+				try {
+					const { map } = await writeShardMap(etcd, key, (cur) =>
+						(cur?.shards ?? []).map((s) =>
+							s.address === address ? { address, state } : s,
+						),
+					);
+					const deadline = Date.now() + 10_000;
+					while (
+						manager.stats.mapVersion < map.version &&
+						Date.now() < deadline
+					)
+						await new Promise((r) => setTimeout(r, 5));
+					return;
+				} catch (err) {
+					const code = (err as { code?: unknown }).code;
+					if (code !== EtcdShardMapErrorCode.Conflict || attempt >= 4)
+						throw err;
+				}
+			}
+		};
+		return { client, etcd: { key, close: () => etcd.close(), move } };
+	} catch (err) {
+		etcd.close();
+		throw err;
+	}
 }
 
 const keyOf = (p: Profile): number => p.id;
@@ -74,17 +165,32 @@ export async function createStack(options: CreateStackOptions): Promise<Stack> {
 	let cache: Storage<number, Profile>;
 	let client: ShardedClient | undefined;
 	let pool: MultiConnectionPool | undefined;
+	let etcd: EtcdShards | undefined;
 	let cacheDescription: string;
 	const servers = options.memcacheServers;
 	if (servers !== undefined) {
 		pool = new MultiConnectionPool({ connectTimeout: 1000 });
-		client = createClient({
-			servers,
-			protocol: "binary",
-			shardFunction: consistentHashShardFunction,
-			pool,
-			timeout: 2000,
-		});
+		if (options.etcdEndpoints !== undefined) {
+			try {
+				({ client, etcd } = await etcdShardedClient(
+					servers,
+					options.etcdEndpoints,
+					options.etcdKey ?? DEMO_SHARD_MAP_KEY,
+					pool,
+				));
+			} catch (err) {
+				await pool.close();
+				throw err;
+			}
+		} else {
+			client = createClient({
+				servers,
+				protocol: "binary",
+				shardFunction: consistentHashShardFunction,
+				pool,
+				timeout: 2000,
+			});
+		}
 		cache = new MemcacheStorage<number, Profile>(client, {
 			name: "profiles-memcache",
 			keyOf,
@@ -93,7 +199,7 @@ export async function createStack(options: CreateStackOptions): Promise<Stack> {
 			prefix: `profile:${databaseTag(options.database)}:`,
 			ttl: 3_600_000,
 		});
-		cacheDescription = `memcached ×${servers.length}${options.localMemcached ? " (started for this run)" : ""} at ${servers.join(", ")}; binary protocol, hash2 consistent hash, net2 pools`;
+		cacheDescription = `memcached ×${servers.length}${options.localMemcached ? " (started for this run)" : ""} at ${servers.join(", ")}; binary protocol, hash2 consistent hash, net2 pools${etcd === undefined ? "" : `; shard states from etcd key ${etcd.key}`}`;
 	} else {
 		cache = new LocalMapStorage<number, Profile>({
 			name: "profiles-local",
@@ -186,11 +292,15 @@ export async function createStack(options: CreateStackOptions): Promise<Stack> {
 					await raw.close();
 				}
 			}
-			manager.updateShardStates(
-				manager
-					.shardStates()
-					.map((s) => (s.address === address ? { address, state: target } : s)),
-			);
+			if (etcd !== undefined) await etcd.move(address, state);
+			else
+				manager.updateShardStates(
+					manager
+						.shardStates()
+						.map((s) =>
+							s.address === address ? { address, state: target } : s,
+						),
+				);
 		},
 		readCached: (ids) => cache.getMulti(ids),
 		readDatabase: (ids) => database.getMulti(ids),
@@ -199,6 +309,7 @@ export async function createStack(options: CreateStackOptions): Promise<Stack> {
 				// The client closes its shard manager; the pool is ours (the manager never closes
 				// a pool it was given), so it is closed last.
 				await client?.close();
+				etcd?.close();
 				await pool?.close();
 			})();
 			return closing;

@@ -62,6 +62,23 @@ describe("parseOptions", () => {
 		).toBeUndefined();
 	});
 
+	it("reads ETCD_ENDPOINTS (unset or blank: shard states stay in-process)", () => {
+		expect(
+			parseOptions([], {
+				ETCD_ENDPOINTS: "http://127.0.0.1:2379, http://127.0.0.1:22379",
+			}).etcdEndpoints,
+		).toEqual(["http://127.0.0.1:2379", "http://127.0.0.1:22379"]);
+		expect(parseOptions([], {}).etcdEndpoints).toBeUndefined();
+		expect(
+			parseOptions([], { ETCD_ENDPOINTS: " " }).etcdEndpoints,
+		).toBeUndefined();
+		expect(() =>
+			parseOptions([], { ETCD_ENDPOINTS: "127.0.0.1:2379" }),
+		).toThrow(
+			/ETCD_ENDPOINTS entries must look like http:\/\/host:port, got '127.0.0.1:2379'/,
+		);
+	});
+
 	it.each([
 		[["--bogus"], /Unknown option '--bogus'/],
 		[["--port", "70000"], /--port must be between 0 and 65535, got 70000/],
