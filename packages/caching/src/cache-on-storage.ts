@@ -15,7 +15,10 @@ import {
 	type FillGuardedStorage,
 	isFillGuardedStorage,
 	isLeaseCapableStorage,
+	isMetaLeaseStorage,
 	type LeaseCapableStorage,
+	type LeaseRead,
+	type MetaLeaseStorage,
 	type OperationOptions,
 	type SetOptions,
 	type Storage,
@@ -82,6 +85,32 @@ export interface CacheOnStorageOptions<K, V> {
 				readonly poll?: number | undefined;
 		  }
 		| undefined;
+	/**
+	 * memcached meta-protocol leases, used by default when the cache implements
+	 * {@link MetaLeaseStorage} (a `MemcacheStorage` over `createClient({ protocol: "meta" })`):
+	 * on a miss one caller per key across processes wins the lease (`mg … N`) and reads the
+	 * storage; its fill stores only if the key's CAS is unchanged (`ms … C`), so a fill that
+	 * started before a write's invalidation stores nothing; the others poll for the fill.
+	 * `false` turns the meta path off (then `tombstoneTtl` and `lease` apply).
+	 *
+	 * - `ttl`: lease stub lifetime, ms, rounded up to whole seconds (a crashed winner blocks the
+	 *   key at most this long). @defaultValue 5000
+	 * - `wait`: how long losers poll before reading the storage themselves (their fill is still
+	 *   CAS-guarded), ms. @defaultValue 2000
+	 * - `poll`: polling interval, ms. @defaultValue 10
+	 * - `staleGrace`: ms. `0`: writes delete the cache entry (`md`). `> 0`: writes mark it stale
+	 *   for this long (`md … I T`); a reader that loses the lease within it gets the old value
+	 *   at once (counted in `staleServed`) while the winner refreshes. @defaultValue 0
+	 */
+	readonly metaLease?:
+		| false
+		| {
+				readonly ttl?: number | undefined;
+				readonly wait?: number | undefined;
+				readonly poll?: number | undefined;
+				readonly staleGrace?: number | undefined;
+		  }
+		| undefined;
 	/** Random source in [0, 1) for jitter (inject for tests). @defaultValue Math.random */
 	readonly random?: (() => number) | undefined;
 }
@@ -121,6 +150,17 @@ export interface CacheOnStorageStats {
 	readonly leaseWaits: number;
 	/** Lease waits that ended without a fill (the key was then read from the storage). */
 	readonly leaseTimeouts: number;
+	/** Meta path: missed keys whose lease this instance won (it read the storage and filled). */
+	readonly leaseWins: number;
+	/** Meta path: stale values served to lease losers within `metaLease.staleGrace`. */
+	readonly staleServed: number;
+}
+
+interface ResolvedMetaLease {
+	readonly ttl: number;
+	readonly wait: number;
+	readonly poll: number;
+	readonly staleGrace: number;
 }
 
 interface ResolvedLease {
@@ -169,6 +209,8 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 	readonly #random: () => number;
 	readonly #leaser: LeaseCapableStorage<K> | undefined;
 	readonly #lease: ResolvedLease | undefined;
+	readonly #meta: MetaLeaseStorage<K, V> | undefined;
+	readonly #metaLease: ResolvedMetaLease;
 	readonly #inflight = new Map<string, Load<V>>();
 	readonly #s: MutableStats = {
 		hits: 0,
@@ -183,6 +225,8 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		cacheErrors: 0,
 		leaseWaits: 0,
 		leaseTimeouts: 0,
+		leaseWins: 0,
+		staleServed: 0,
 	};
 
 	/**
@@ -234,7 +278,26 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		}
 		this.name = options.name ?? d.name;
 		this.#cache = cache;
-		this.#guarded = tomb > 0 && isFillGuardedStorage(cache) ? cache : undefined;
+		const ml = options.metaLease;
+		const mo = ml === false ? undefined : ml;
+		const m: ResolvedMetaLease = {
+			ttl: mo?.ttl ?? 5000,
+			wait: mo?.wait ?? 2000,
+			poll: mo?.poll ?? 10,
+			staleGrace: mo?.staleGrace ?? 0,
+		};
+		for (const [k, v] of Object.entries(m))
+			if (!(k === "staleGrace" ? v >= 0 : v > 0) || !Number.isFinite(v))
+				throw new InvalidOptionError(
+					`metaLease.${k}`,
+					`metaLease.${k} must be a number of ms ${k === "staleGrace" ? ">= 0" : "> 0"}`,
+				);
+		this.#metaLease = m;
+		this.#meta = ml !== false && isMetaLeaseStorage(cache) ? cache : undefined;
+		this.#guarded =
+			this.#meta === undefined && tomb > 0 && isFillGuardedStorage(cache)
+				? cache
+				: undefined;
 		this.#storage = storage;
 		this.#keyOf = options.keyOf;
 		this.#ks = options.keyToString ?? defaultKeyToString;
@@ -281,11 +344,18 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		return this.#inflight.size;
 	}
 
+	/** Whether reads use memcached meta-protocol leases (see the `metaLease` option). */
+	get metaLeases(): boolean {
+		return this.#meta !== undefined;
+	}
+
 	/**
 	 * Reads the cache; on a miss, reads the storage (one read per key in flight in this
 	 * process) and fills the cache.
 	 */
 	get(key: K, options?: OperationOptions): Promise<V | undefined> {
+		if (this.#meta !== undefined)
+			return this.#metaGet(this.#meta, key, options);
 		// Not async: the hit path is the cache's promise plus one reaction.
 		let read: Promise<V | undefined>;
 		try {
@@ -303,6 +373,71 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 				return this.#miss(key, false, options);
 			},
 		);
+	}
+
+	#metaGet(
+		meta: MetaLeaseStorage<K, V>,
+		key: K,
+		options: OperationOptions | undefined,
+	): Promise<V | undefined> {
+		let read: Promise<LeaseRead<V>>;
+		try {
+			read = meta.leaseGet(key, this.#metaLease.ttl, options);
+		} catch (err) {
+			read = Promise.reject(err);
+		}
+		return read.then(
+			(r) =>
+				r.state === "hit"
+					? this.#hit(r.value as V)
+					: this.#leaseMiss(key, r, options),
+			(err: unknown) => {
+				this.#cacheFailure("leaseGet", err);
+				return this.#miss(key, false, options);
+			},
+		);
+	}
+
+	/** Meta path, one key the cache did not serve fresh. */
+	#leaseMiss(
+		key: K,
+		r: LeaseRead<V>,
+		options: OperationOptions | undefined,
+	): V | undefined | Promise<V | undefined> {
+		if (r.state === "bypass") return this.#miss(key, false, options);
+		if (this.#serveStale(r)) return this.#staleValue(r.value as V, 1);
+		this.#s.misses++;
+		if (channels.miss.hasSubscribers)
+			channels.miss.publish({ name: this.name, keys: 1 });
+		const ks = this.#ks(key);
+		// A winner always loads: an in-process waiter must not hold the lease we were given.
+		if (r.state === "wait") {
+			const running = this.#inflight.get(ks);
+			if (running !== undefined) {
+				this.#s.coalesced++;
+				if (channels.coalesced.hasSubscribers)
+					channels.coalesced.publish({ name: this.name, keys: 1 });
+				return running.promise;
+			}
+		}
+		return (this.#startMetaLoad([key], [ks], [r], options)[0] as Load<V>)
+			.promise;
+	}
+
+	#serveStale(r: LeaseRead<V>): boolean {
+		return (
+			r.state === "wait" &&
+			r.value !== undefined &&
+			this.#metaLease.staleGrace > 0
+		);
+	}
+
+	#staleValue(v: V, n: number): V | undefined {
+		this.#s.hits += n;
+		this.#s.staleServed += n;
+		if (channels.staleServed.hasSubscribers)
+			channels.staleServed.publish({ name: this.name, keys: n });
+		return this.#neg?.isNegative(v) ? undefined : v;
 	}
 
 	#hit(cached: V): V | undefined {
@@ -348,6 +483,24 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 	): Promise<(V | undefined)[]> {
 		const n = keys.length;
 		if (n === 0) return [];
+		if (this.#meta !== undefined) {
+			let reads: LeaseRead<V>[] | undefined;
+			try {
+				reads = await this.#meta.leaseGetMulti(
+					keys,
+					this.#metaLease.ttl,
+					options,
+				);
+				if (reads.length !== n)
+					throw new BadResultError(
+						`cache leaseGetMulti returned ${reads.length} slots for ${n} keys`,
+					);
+			} catch (err) {
+				this.#cacheFailure("leaseGetMulti", err);
+				reads = undefined;
+			}
+			if (reads !== undefined) return this.#metaGetMulti(keys, reads, options);
+		}
 		let cached: readonly (V | undefined)[];
 		let cacheOk = true;
 		try {
@@ -473,6 +626,371 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		}
 	}
 
+	async #metaGetMulti(
+		keys: readonly K[],
+		reads: LeaseRead<V>[],
+		options: OperationOptions | undefined,
+	): Promise<(V | undefined)[]> {
+		const n = keys.length;
+		const out = new Array<V | undefined>(n);
+		const kss = new Array<string>(n);
+		const waiting: number[] = [];
+		const joined = new Map<string, Load<V>>();
+		const newKeys: K[] = [];
+		const newKss: string[] = [];
+		const newReads: LeaseRead<V>[] = [];
+		let hits = 0;
+		let coalesced = 0;
+		const bypass: number[] = [];
+		for (let i = 0; i < n; i++) {
+			const r = reads[i] as LeaseRead<V>;
+			if (r.state === "hit") {
+				hits++;
+				const v = r.value as V;
+				if (this.#neg?.isNegative(v)) this.#s.negativeHits++;
+				else out[i] = v;
+				continue;
+			}
+			if (this.#serveStale(r)) {
+				out[i] = this.#staleValue(r.value as V, 1);
+				continue;
+			}
+			const ks = this.#ks(keys[i] as K);
+			kss[i] = ks;
+			waiting.push(i);
+			if (joined.has(ks)) continue;
+			if (r.state === "bypass") {
+				bypass.push(i);
+				joined.set(ks, undefined as unknown as Load<V>);
+				continue;
+			}
+			const running = r.state === "wait" ? this.#inflight.get(ks) : undefined;
+			if (running !== undefined) {
+				coalesced++;
+				joined.set(ks, running);
+			} else {
+				newKeys.push(keys[i] as K);
+				newKss.push(ks);
+				newReads.push(r);
+				joined.set(ks, undefined as unknown as Load<V>);
+			}
+		}
+		this.#s.hits += hits;
+		this.#s.misses += waiting.length;
+		this.#s.coalesced += coalesced;
+		if (hits > 0 && channels.hit.hasSubscribers)
+			channels.hit.publish({ name: this.name, keys: hits });
+		if (waiting.length === 0) return out;
+		if (channels.miss.hasSubscribers)
+			channels.miss.publish({ name: this.name, keys: waiting.length });
+		if (coalesced > 0 && channels.coalesced.hasSubscribers)
+			channels.coalesced.publish({ name: this.name, keys: coalesced });
+		if (newKeys.length > 0) {
+			const loads = this.#startMetaLoad(newKeys, newKss, newReads, options);
+			for (let j = 0; j < loads.length; j++)
+				joined.set(newKss[j] as string, loads[j] as Load<V>);
+		}
+		if (bypass.length > 0) {
+			// Not leasable now (tombstone, skipped shard): read, do not fill; still coalesced.
+			const bKeys: K[] = [];
+			const bKss: string[] = [];
+			for (const i of bypass) {
+				const ks = kss[i] as string;
+				const running = this.#inflight.get(ks);
+				if (running !== undefined) joined.set(ks, running);
+				else {
+					bKeys.push(keys[i] as K);
+					bKss.push(ks);
+				}
+			}
+			if (bKeys.length > 0) {
+				const loads = this.#startLoad(bKeys, bKss, false, options);
+				for (let j = 0; j < loads.length; j++)
+					joined.set(bKss[j] as string, loads[j] as Load<V>);
+			}
+		}
+		const values = await Promise.all(
+			waiting.map((i) => (joined.get(kss[i] as string) as Load<V>).promise),
+		);
+		for (let j = 0; j < waiting.length; j++)
+			out[waiting[j] as number] = values[j];
+		return out;
+	}
+
+	#register(kss: readonly string[]): Load<V>[] {
+		return kss.map(() => ({
+			promise: undefined as unknown as Promise<V | undefined>,
+			invalidated: false,
+			filling: undefined,
+		}));
+	}
+
+	#track(
+		kss: readonly string[],
+		loads: Load<V>[],
+		batch: Promise<(V | undefined)[]>,
+	): void {
+		for (let i = 0; i < loads.length; i++) {
+			const load = loads[i] as Load<V>;
+			const ks = kss[i] as string;
+			load.promise = batch.then((items) => items[i]);
+			this.#inflight.set(ks, load);
+			const clear = (): void => {
+				if (this.#inflight.get(ks) === load) this.#inflight.delete(ks);
+			};
+			load.promise.then(clear, clear);
+		}
+	}
+
+	#startMetaLoad(
+		keys: K[],
+		kss: string[],
+		reads: LeaseRead<V>[],
+		options: OperationOptions | undefined,
+	): Load<V>[] {
+		const loads = this.#register(kss);
+		this.#track(
+			kss,
+			loads,
+			this.#metaLoad(
+				this.#meta as MetaLeaseStorage<K, V>,
+				keys,
+				loads,
+				reads,
+				options,
+			),
+		);
+		return loads;
+	}
+
+	/**
+	 * Meta path for keys the cache did not serve: winners read the storage and fill with
+	 * their lease's CAS; losers poll the cache (with leases, so one of them takes over a
+	 * released or expired lease) until a fill lands, a stale value may be served, or `wait`
+	 * ms pass — then they read the storage themselves and fill with the CAS they last saw.
+	 * Every fill is CAS-guarded: the CAS was read before the storage read, so a write whose
+	 * invalidation came after that read changed the CAS and the fill stores nothing.
+	 */
+	async #metaLoad(
+		meta: MetaLeaseStorage<K, V>,
+		keys: K[],
+		loads: Load<V>[],
+		reads: LeaseRead<V>[],
+		options: OperationOptions | undefined,
+	): Promise<(V | undefined)[]> {
+		// Let #track register the loads before anything can settle.
+		await undefined;
+		const ml = this.#metaLease;
+		const out = new Array<V | undefined>(keys.length);
+		const reading: Promise<void>[] = [];
+		const read = (idx: number[], tokens: bigint[]): void => {
+			const p = this.#readAndFill(meta, keys, loads, idx, tokens, out, options);
+			p.catch(() => {}); // handled by the Promise.all below
+			reading.push(p);
+		};
+		let waiting: number[] = [];
+		let waitTokens: bigint[] = [];
+		const win: number[] = [];
+		const winTokens: bigint[] = [];
+		for (let i = 0; i < keys.length; i++) {
+			const r = reads[i] as LeaseRead<V>;
+			if (r.state === "win") {
+				win.push(i);
+				winTokens.push(r.token);
+			} else {
+				waiting.push(i);
+				waitTokens.push(r.token);
+			}
+		}
+		this.#won(win.length);
+		if (win.length > 0) read(win, winTokens);
+		if (waiting.length > 0) {
+			this.#s.leaseWaits += waiting.length;
+			if (channels.leaseWait.hasSubscribers)
+				channels.leaseWait.publish({ name: this.name, keys: waiting.length });
+			const deadline = Date.now() + ml.wait;
+			// Bounded: at most wait / poll rounds.
+			while (waiting.length > 0 && Date.now() < deadline) {
+				await new Promise((r) => setTimeout(r, ml.poll));
+				let got: LeaseRead<V>[];
+				try {
+					got = await meta.leaseGetMulti(
+						waiting.map((i) => keys[i] as K),
+						ml.ttl,
+						options,
+					);
+				} catch (err) {
+					this.#cacheFailure("leaseGetMulti", err);
+					break;
+				}
+				const still: number[] = [];
+				const stillTokens: bigint[] = [];
+				const nowWon: number[] = [];
+				const nowWonTokens: bigint[] = [];
+				const nofill: number[] = [];
+				for (let j = 0; j < waiting.length; j++) {
+					const i = waiting[j] as number;
+					const r = got[j] as LeaseRead<V>;
+					if (r.state === "hit") {
+						const v = r.value as V;
+						out[i] = this.#neg?.isNegative(v) ? undefined : v;
+					} else if (r.state === "win") {
+						nowWon.push(i);
+						nowWonTokens.push(r.token);
+					} else if (r.state === "bypass") nofill.push(i);
+					else if (this.#serveStale(r))
+						out[i] = this.#staleValue(r.value as V, 1);
+					else {
+						still.push(i);
+						stillTokens.push(r.token);
+					}
+				}
+				this.#won(nowWon.length);
+				if (nowWon.length > 0) read(nowWon, nowWonTokens);
+				if (nofill.length > 0)
+					read(
+						nofill,
+						nofill.map(() => 0n),
+					);
+				waiting = still;
+				waitTokens = stillTokens;
+			}
+			if (waiting.length > 0) {
+				this.#s.leaseTimeouts += waiting.length;
+				read(waiting, waitTokens);
+			}
+		}
+		await Promise.all(reading);
+		return out;
+	}
+
+	#won(n: number): void {
+		if (n === 0) return;
+		this.#s.leaseWins += n;
+		if (channels.leaseWin.hasSubscribers)
+			channels.leaseWin.publish({ name: this.name, keys: n });
+	}
+
+	/** Reads `idx` from the storage and fills them with their CAS tokens (0n = no fill). */
+	async #readAndFill(
+		meta: MetaLeaseStorage<K, V>,
+		keys: K[],
+		loads: Load<V>[],
+		idx: number[],
+		tokens: bigint[],
+		out: (V | undefined)[],
+		options: OperationOptions | undefined,
+	): Promise<void> {
+		const readKeys = idx.map((i) => keys[i] as K);
+		let items: (V | undefined)[];
+		try {
+			items =
+				readKeys.length === 1
+					? [await this.#storage.get(readKeys[0] as K, options)]
+					: await this.#storage.getMulti(readKeys, options);
+			if (items.length !== readKeys.length)
+				throw new BadResultError(
+					`storage getMulti returned ${items.length} slots for ${readKeys.length} keys`,
+				);
+		} catch (err) {
+			this.#s.errors++;
+			this.#release(meta, readKeys, tokens);
+			throw err;
+		}
+		this.#s.loads += readKeys.length;
+		const found: V[] = [];
+		const foundTokens: bigint[] = [];
+		const negative: V[] = [];
+		const negativeTokens: bigint[] = [];
+		const filling: Load<V>[] = [];
+		const release: K[] = [];
+		const releaseTokens: bigint[] = [];
+		let skipped = 0;
+		for (let j = 0; j < idx.length; j++) {
+			const i = idx[j] as number;
+			const item = items[j];
+			out[i] = item;
+			const token = tokens[j] as bigint;
+			if (token === 0n) continue;
+			const load = loads[i] as Load<V>;
+			// A write in this process invalidated the key meanwhile: its delete changed the CAS.
+			if (load.invalidated) {
+				skipped++;
+				continue;
+			}
+			if (item !== undefined) {
+				found.push(item);
+				foundTokens.push(token);
+			} else if (this.#neg !== undefined) {
+				negative.push(this.#neg.toItem(keys[i] as K));
+				negativeTokens.push(token);
+			} else {
+				// Nothing to fill: drop our stub so the next reader need not wait it out.
+				release.push(keys[i] as K);
+				releaseTokens.push(token);
+				continue;
+			}
+			filling.push(load);
+		}
+		this.#skip(skipped);
+		if (release.length > 0) this.#release(meta, release, releaseTokens);
+		if (filling.length === 0) return;
+		const put = async (
+			list: V[],
+			toks: bigint[],
+			ttl: number | undefined,
+		): Promise<void> => {
+			const stored = await meta.leaseFill(
+				list,
+				toks,
+				ttl === undefined ? {} : { ttl },
+			);
+			let ok = 0;
+			for (const s of stored) if (s) ok++;
+			this.#s.fills += ok;
+			this.#skip(list.length - ok);
+			if (ok > 0 && channels.fill.hasSubscribers)
+				channels.fill.publish({ name: this.name, keys: ok });
+		};
+		const writes: Promise<void>[] = [];
+		if (found.length > 0)
+			writes.push(
+				put(
+					found,
+					foundTokens,
+					jitterTtl(this.#ttl, this.#jitter, this.#random),
+				),
+			);
+		if (negative.length > 0)
+			writes.push(
+				put(
+					negative,
+					negativeTokens,
+					jitterTtl(this.#neg?.ttl, this.#jitter, this.#random),
+				),
+			);
+		const done =
+			writes.length === 1 ? (writes[0] as Promise<void>) : Promise.all(writes);
+		for (const load of filling) load.filling = done;
+		try {
+			await done;
+		} catch (err) {
+			this.#cacheFailure("fill", err);
+		} finally {
+			for (const load of filling) load.filling = undefined;
+		}
+	}
+
+	#release(
+		meta: MetaLeaseStorage<K, V>,
+		keys: K[],
+		tokens: readonly bigint[],
+	): void {
+		meta
+			.leaseRelease(keys, tokens)
+			.catch((err: unknown) => this.#cacheFailure("leaseRelease", err, false));
+	}
+
 	#cacheFailure(op: string, err: unknown, mayThrow = true): void {
 		this.#s.errors++;
 		this.#s.cacheErrors++;
@@ -491,22 +1009,8 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		fill: boolean,
 		options: OperationOptions | undefined,
 	): Load<V>[] {
-		const loads: Load<V>[] = kss.map(() => ({
-			promise: undefined as unknown as Promise<V | undefined>,
-			invalidated: false,
-			filling: undefined,
-		}));
-		const batch = this.#load(keys, loads, fill, options);
-		for (let i = 0; i < loads.length; i++) {
-			const load = loads[i] as Load<V>;
-			const ks = kss[i] as string;
-			load.promise = batch.then((items) => items[i]);
-			this.#inflight.set(ks, load);
-			const clear = (): void => {
-				if (this.#inflight.get(ks) === load) this.#inflight.delete(ks);
-			};
-			load.promise.then(clear, clear);
-		}
+		const loads = this.#register(kss);
+		this.#track(kss, loads, this.#load(keys, loads, fill, options));
 		return loads;
 	}
 
@@ -521,7 +1025,12 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		const out = new Array<V | undefined>(keys.length);
 		let idx: number[] | undefined;
 		let leased: K[] = [];
-		if (fill && this.#leaser !== undefined && this.#lease !== undefined) {
+		if (
+			fill &&
+			this.#meta === undefined &&
+			this.#leaser !== undefined &&
+			this.#lease !== undefined
+		) {
 			const r = await this.#leaseOrWait(
 				this.#leaser,
 				this.#lease,
@@ -780,7 +1289,9 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		// A fill already sent for a racing load must land before our delete, not after it.
 		if (pending.length > 0) await Promise.allSettled(pending);
 		try {
-			if (this.#guarded !== undefined)
+			if (this.#meta !== undefined)
+				await this.#meta.leaseInvalidate(keys, this.#metaLease.staleGrace);
+			else if (this.#guarded !== undefined)
 				await this.#guarded.invalidateMulti(keys, this.#tombstoneTtl);
 			else if (keys.length === 1) await this.#cache.delete(keys[0] as K);
 			else await this.#cache.deleteMulti(keys);

@@ -1,9 +1,15 @@
-import type {
-	GetResponse,
-	Item as MemcacheItem,
-	MutateResponse,
-	RequestOptions,
-	Response,
+import {
+	type GetResponse,
+	type Item as MemcacheItem,
+	type MetaDeleteOptions,
+	type MetaGetOptions,
+	type MetaGetResponse,
+	type MetaMutateResponse,
+	type MetaSetOptions,
+	type MutateResponse,
+	RawMetaClient,
+	type RequestOptions,
+	type Response,
 } from "@godropbox-ts/memcache";
 import { type Codec, jsonCodec } from "./codec.js";
 import {
@@ -21,6 +27,8 @@ import {
 import type {
 	FillGuardedStorage,
 	LeaseCapableStorage,
+	LeaseRead,
+	MetaLeaseStorage,
 	OperationOptions,
 	SetOptions,
 } from "./storage.js";
@@ -50,6 +58,31 @@ export interface MemcacheStorageClient {
 		options?: RequestOptions,
 	): Promise<MutateResponse[]>;
 	flush(expiration: number, options?: RequestOptions): Promise<Response>;
+	/** Wire protocol, when the client reports it (`ShardedClient.protocol`). */
+	readonly protocol?: string | undefined;
+	/** Meta get (`mg`); needed for {@link MetaLeaseStorage}. */
+	metaGet?(key: string, options?: MetaGetOptions): Promise<MetaGetResponse>;
+	/** Several meta gets in one quiet batch per server; used by `leaseGetMulti` when present. */
+	metaGetMulti?(
+		keys: readonly string[],
+		options?: MetaGetOptions,
+	): Promise<MetaGetResponse[]>;
+	/** Meta set (`ms`); needed for {@link MetaLeaseStorage}. */
+	metaSet?(
+		item: {
+			readonly key: string;
+			readonly value: Uint8Array;
+			readonly flags?: number | undefined;
+			readonly expiration?: number | undefined;
+			readonly dataVersionId?: bigint | undefined;
+		},
+		options?: MetaSetOptions,
+	): Promise<MetaMutateResponse>;
+	/** Meta delete (`md`); needed for {@link MetaLeaseStorage}. */
+	metaDelete?(
+		key: string,
+		options?: MetaDeleteOptions,
+	): Promise<MetaMutateResponse>;
 }
 
 /** Options of {@link MemcacheStorage}. */
@@ -69,6 +102,14 @@ export interface MemcacheStorageOptions<K, V> {
 	 * `0` = no expiry. @defaultValue 0
 	 */
 	readonly ttl?: number | undefined;
+	/**
+	 * Whether the client speaks memcached's meta protocol, which makes this storage a
+	 * {@link MetaLeaseStorage} (`CacheOnStorage` then uses meta leases). Detected by default:
+	 * a `RawMetaClient`, or a client whose `protocol` is `"meta"` (`createClient({ protocol:
+	 * "meta" })`). Set it for a wrapper that hides the protocol, or `false` to opt out.
+	 * @defaultValue detected
+	 */
+	readonly metaLeases?: boolean | undefined;
 }
 
 // memcached statuses (godropbox memcache/constants.go).
@@ -82,6 +123,15 @@ const TOMBSTONE_FLAGS = 0xc0de00;
 const LEASE_FLAGS = 0xc0de02;
 const EMPTY = new Uint8Array(0);
 const THIRTY_DAYS_S = 2_592_000;
+
+type MetaCalls = Required<
+	Pick<MemcacheStorageClient, "metaGet" | "metaSet" | "metaDelete">
+>;
+
+/** ms → whole seconds (at least 1), for lease stubs and stale items. */
+function seconds(ms: number): number {
+	return Math.max(1, Math.ceil(ms / 1000));
+}
 
 /** ms → memcached expiration (seconds, absolute beyond 30 days). */
 function expiration(ttlMs: number): number {
@@ -99,7 +149,10 @@ function expiration(ttlMs: number): number {
  * The client is yours: {@link MemcacheStorage.close} does not close it.
  */
 export class MemcacheStorage<K, V>
-	implements FillGuardedStorage<K, V>, LeaseCapableStorage<K>
+	implements
+		FillGuardedStorage<K, V>,
+		LeaseCapableStorage<K>,
+		MetaLeaseStorage<K, V>
 {
 	readonly name: string;
 	readonly #client: MemcacheStorageClient;
@@ -108,6 +161,10 @@ export class MemcacheStorage<K, V>
 	readonly #prefix: string;
 	readonly #codec: Codec<V>;
 	readonly #ttl: number;
+	readonly #meta: boolean;
+	readonly #decodeGet = (r: GetResponse): V | undefined =>
+		this.#decode(r, "get");
+	readonly #leaseOf = (r: MetaGetResponse): LeaseRead<V> => this.#lease(r);
 	#closed = false;
 
 	/** @throws {@link InvalidOptionError} (`ERR_CACHING_INVALID_OPTION`) for bad options. */
@@ -128,6 +185,19 @@ export class MemcacheStorage<K, V>
 		this.#prefix = options.prefix ?? "";
 		this.#codec = options.codec ?? jsonCodec<V>();
 		this.#ttl = options.ttl ?? 0;
+		const hasMeta =
+			typeof client.metaGet === "function" &&
+			typeof client.metaSet === "function" &&
+			typeof client.metaDelete === "function";
+		this.#meta =
+			hasMeta &&
+			(options.metaLeases ??
+				(client instanceof RawMetaClient || client.protocol === "meta"));
+	}
+
+	/** Whether this storage implements {@link MetaLeaseStorage} over its client (meta protocol). */
+	get metaLeases(): boolean {
+		return this.#meta;
 	}
 
 	#key(key: K): string {
@@ -152,10 +222,13 @@ export class MemcacheStorage<K, V>
 		if (r.status === KEY_NOT_FOUND && r.error === undefined) return undefined;
 		if (r.status !== NO_ERROR) throw this.#fail(op, r);
 		if (r.value === undefined || r.flags === TOMBSTONE_FLAGS) return undefined;
-		if (r.flags !== MEMCACHE_ITEM_FLAGS)
+		if (r.flags !== MEMCACHE_ITEM_FLAGS) {
+			// An empty item with flags 0 is a meta-protocol lease stub (`mg … N`): no value yet.
+			if (r.flags === 0 && r.value.length === 0) return undefined;
 			throw new CodecError(
 				`'${this.name}' key ${r.key} holds a value not written by MemcacheStorage (flags ${r.flags})`,
 			);
+		}
 		return this.#codec.decode(r.value);
 	}
 
@@ -185,8 +258,8 @@ export class MemcacheStorage<K, V>
 			return Promise.reject(err);
 		}
 		return this.#client
-			.get(k, this.#rq(options))
-			.then((r) => this.#decode(r, "get"));
+			.get(k, options?.signal === undefined ? undefined : this.#rq(options))
+			.then(this.#decodeGet);
 	}
 
 	async getMulti(
@@ -314,6 +387,178 @@ export class MemcacheStorage<K, V>
 		for (const r of rs)
 			if (r.status !== NO_ERROR && r.status !== KEY_NOT_FOUND)
 				throw this.#fail("releaseLeases", r);
+	}
+
+	// ---- MetaLeaseStorage (meta protocol) ----
+
+	#metaClient(): MetaCalls {
+		if (!this.#meta)
+			throw new InvalidOptionError(
+				"metaLeases",
+				`'${this.name}' has no meta-protocol client: create it with createClient({ protocol: "meta" })`,
+			);
+		return this.#client as MetaCalls;
+	}
+
+	/**
+	 * One `mg <key> N<lease s> v f c …`: the item (hit), or a lease state. An empty item with
+	 * client flags 0 is a lease stub (memcached's vivified placeholder), never a value.
+	 */
+	#lease(r: MetaGetResponse): LeaseRead<V> {
+		if (r.status === KEY_NOT_FOUND && r.error === undefined)
+			return { state: "bypass", value: undefined, token: 0n };
+		if (r.status !== NO_ERROR) throw this.#fail("leaseGet", r);
+		let value: V | undefined;
+		if (r.flags === MEMCACHE_ITEM_FLAGS && r.value !== undefined)
+			value = this.#codec.decode(r.value);
+		else if (r.flags === TOMBSTONE_FLAGS)
+			return { state: "bypass", value: undefined, token: 0n };
+		else if (r.flags !== 0 || (r.value !== undefined && r.value.length > 0))
+			throw new CodecError(
+				`'${this.name}' key ${String(r.key)} holds a value not written by MemcacheStorage (flags ${r.flags})`,
+			);
+		const token = r.dataVersionId;
+		if (r.win)
+			return { state: "win", value: r.stale ? value : undefined, token };
+		if (r.otherWinner || r.stale)
+			return { state: "wait", value: r.stale ? value : undefined, token };
+		if (value === undefined)
+			return { state: "bypass", value: undefined, token: 0n };
+		return { state: "hit", value, token };
+	}
+
+	#leaseOptions(
+		leaseTtl: number,
+		options: OperationOptions | undefined,
+	): MetaGetOptions {
+		checkTtl("leaseTtl", leaseTtl);
+		const vivify = seconds(leaseTtl);
+		return options?.signal === undefined
+			? { vivify }
+			: { vivify, signal: options.signal };
+	}
+
+	/** {@link MetaLeaseStorage.leaseGet}: `mg <key> N<lease s> v f c`. */
+	leaseGet(
+		key: K,
+		leaseTtl: number,
+		options?: OperationOptions,
+	): Promise<LeaseRead<V>> {
+		let k: string;
+		let o: MetaGetOptions;
+		let c: MetaCalls;
+		try {
+			c = this.#metaClient();
+			k = this.#key(key);
+			o = this.#leaseOptions(leaseTtl, options);
+		} catch (err) {
+			return Promise.reject(err);
+		}
+		return c.metaGet(k, o).then(this.#leaseOf);
+	}
+
+	/** {@link MetaLeaseStorage.leaseGetMulti}: one quiet `mg` batch per server when the client has `metaGetMulti`. */
+	async leaseGetMulti(
+		keys: readonly K[],
+		leaseTtl: number,
+		options?: OperationOptions,
+	): Promise<LeaseRead<V>[]> {
+		const c = this.#metaClient();
+		if (keys.length === 0) return [];
+		const ks = keys.map((k) => this.#key(k));
+		const o = this.#leaseOptions(leaseTtl, options);
+		const rs =
+			typeof this.#client.metaGetMulti === "function"
+				? await this.#client.metaGetMulti(ks, o)
+				: await Promise.all(ks.map((k) => c.metaGet(k, o)));
+		return rs.map(this.#leaseOf);
+	}
+
+	/** {@link MetaLeaseStorage.leaseFill}: `ms <key> … C<token>` per item (pipelined). */
+	async leaseFill(
+		items: readonly V[],
+		tokens: readonly bigint[],
+		options?: SetOptions,
+	): Promise<boolean[]> {
+		const c = this.#metaClient();
+		if (items.length !== tokens.length)
+			throw new InvalidOptionError(
+				"tokens",
+				`leaseFill needs one token per item (${items.length} items, ${tokens.length} tokens)`,
+			);
+		const rq = this.#rq(options);
+		return Promise.all(
+			items.map((it, i) => {
+				const token = tokens[i] as bigint;
+				// Never an unguarded fill: without a CAS it could overwrite a newer write.
+				if (token === 0n) return false;
+				return c
+					.metaSet({ ...this.#item(it, options), dataVersionId: token }, rq)
+					.then((r) => {
+						if (r.status === NO_ERROR) return true;
+						if (
+							r.status === KEY_EXISTS ||
+							r.status === KEY_NOT_FOUND ||
+							r.status === ITEM_NOT_STORED
+						)
+							return false;
+						throw this.#fail("leaseFill", r);
+					});
+			}),
+		);
+	}
+
+	/** {@link MetaLeaseStorage.leaseRelease}: `md <key> C<token>` (only our own stub). */
+	async leaseRelease(
+		keys: readonly K[],
+		tokens: readonly bigint[],
+	): Promise<void> {
+		const c = this.#metaClient();
+		const rs = await Promise.all(
+			keys.map((k, i) =>
+				(tokens[i] ?? 0n) === 0n
+					? undefined
+					: c.metaDelete(this.#key(k), { cas: tokens[i] as bigint }),
+			),
+		);
+		for (const r of rs)
+			if (
+				r !== undefined &&
+				r.status !== NO_ERROR &&
+				r.status !== KEY_NOT_FOUND &&
+				r.status !== KEY_EXISTS
+			)
+				throw this.#fail("leaseRelease", r);
+	}
+
+	/**
+	 * {@link MetaLeaseStorage.leaseInvalidate}: `staleGrace` 0 → a plain delete (one quiet
+	 * batch); otherwise `md <key> I T<grace s>` per key.
+	 */
+	async leaseInvalidate(
+		keys: readonly K[],
+		staleGrace: number,
+		options?: OperationOptions,
+	): Promise<void> {
+		checkTtl("staleGrace", staleGrace);
+		if (keys.length === 0) return;
+		if (staleGrace === 0) {
+			if (keys.length === 1) await this.delete(keys[0] as K, options);
+			else await this.deleteMulti(keys, options);
+			return;
+		}
+		const c = this.#metaClient();
+		const o: MetaDeleteOptions = {
+			invalidate: true,
+			staleTtl: seconds(staleGrace),
+			...(options?.signal !== undefined && { signal: options.signal }),
+		};
+		const rs = await Promise.all(
+			keys.map((k) => c.metaDelete(this.#key(k), o)),
+		);
+		for (const r of rs)
+			if (r.status !== NO_ERROR && r.status !== KEY_NOT_FOUND)
+				throw this.#fail("leaseInvalidate", r);
 	}
 
 	/** Marks the storage closed (later calls reject `ERR_CACHING_CLOSED`); the client stays open. */

@@ -107,3 +107,82 @@ export function isLeaseCapableStorage<K>(
 		typeof s?.releaseLeases === "function"
 	);
 }
+
+/**
+ * How a cache answered a lease read of one key (see {@link MetaLeaseStorage}):
+ *
+ * - `"hit"`: `value` is a fresh item;
+ * - `"win"`: this caller holds the key's fill lease and should read the storage and
+ *   {@link MetaLeaseStorage.leaseFill} with `token`; `value` is the stale item, if any;
+ * - `"wait"`: another caller (in any process) holds the lease; `value` is the stale item, if
+ *   any; `token` is the key's current CAS, which a fill may present after waiting in vain;
+ * - `"bypass"`: the cache cannot lease this key now (a fill-guard tombstone, a skipped shard):
+ *   read the storage and do not fill.
+ */
+export interface LeaseRead<V> {
+	readonly state: "hit" | "win" | "wait" | "bypass";
+	readonly value: V | undefined;
+	/** CAS token a fill must present (`"win"`, `"wait"`); `0n` otherwise. */
+	readonly token: bigint;
+}
+
+/**
+ * The capability behind {@link CacheOnStorage}'s meta-protocol path: memcached's meta
+ * commands give a read that takes a fill lease on a miss (`mg … N<ttl>`: one `W` per key across
+ * every client, `Z` for the rest, `X` for an invalidated item), fills that store only if the
+ * key's CAS is still the one read (`ms … C<cas>`), and invalidations that bump the CAS
+ * (`md`, or `md … I T<grace>` to keep serving the old value, marked stale, while one caller
+ * refreshes it). `MemcacheStorage` over a meta client (`createClient({ protocol: "meta" })` or
+ * a `RawMetaClient`) implements it; `metaLeases` tells whether it is usable.
+ */
+export interface MetaLeaseStorage<K, V> extends Storage<K, V> {
+	/** Whether the meta commands are available (e.g. false over a binary client). */
+	readonly metaLeases: boolean;
+	/** Reads one key; on a miss takes the fill lease for `leaseTtl` ms if nobody holds it. */
+	leaseGet(
+		key: K,
+		leaseTtl: number,
+		options?: OperationOptions,
+	): Promise<LeaseRead<V>>;
+	/** {@link MetaLeaseStorage.leaseGet} for several keys (one slot per key, input order). */
+	leaseGetMulti(
+		keys: readonly K[],
+		leaseTtl: number,
+		options?: OperationOptions,
+	): Promise<LeaseRead<V>[]>;
+	/**
+	 * Stores each item only if its key's CAS still equals `tokens[i]` (the token of the lease
+	 * read that preceded the storage read). Resolves one boolean per item: stored or not.
+	 */
+	leaseFill(
+		items: readonly V[],
+		tokens: readonly bigint[],
+		options?: SetOptions,
+	): Promise<boolean[]>;
+	/** Drops each key's lease stub if its CAS still equals the token (nothing to fill). */
+	leaseRelease(keys: readonly K[], tokens: readonly bigint[]): Promise<void>;
+	/**
+	 * Invalidates after a write: plain delete with `staleGrace` 0, else marks the items stale
+	 * (new CAS, TTL `staleGrace` ms) so lease losers may serve them while one caller refreshes.
+	 */
+	leaseInvalidate(
+		keys: readonly K[],
+		staleGrace: number,
+		options?: OperationOptions,
+	): Promise<void>;
+}
+
+/** Whether `storage` implements {@link MetaLeaseStorage} and its meta commands are usable. */
+export function isMetaLeaseStorage<K, V>(
+	storage: Storage<K, V>,
+): storage is MetaLeaseStorage<K, V> {
+	const s = storage as Partial<MetaLeaseStorage<K, V>>;
+	return (
+		s.metaLeases === true &&
+		typeof s.leaseGet === "function" &&
+		typeof s.leaseGetMulti === "function" &&
+		typeof s.leaseFill === "function" &&
+		typeof s.leaseRelease === "function" &&
+		typeof s.leaseInvalidate === "function"
+	);
+}

@@ -9,4 +9,7 @@ export const channels = {
 	coalesced: diagnostics.channel("godropbox-ts:caching:coalesced"),
 	cacheError: diagnostics.channel("godropbox-ts:caching:cache-error"),
 	invalidate: diagnostics.channel("godropbox-ts:caching:invalidate"),
+	leaseWin: diagnostics.channel("godropbox-ts:caching:lease-win"),
+	leaseWait: diagnostics.channel("godropbox-ts:caching:lease-wait"),
+	staleServed: diagnostics.channel("godropbox-ts:caching:stale-served"),
 } as const;

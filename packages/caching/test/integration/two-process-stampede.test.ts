@@ -52,20 +52,26 @@ describe.skipIf(!ok)("two real processes, one cold key", () => {
 		await cluster?.stop();
 	});
 
-	it("200 concurrent gets from two Node processes (100 each) → one storage read in total", async () => {
-		cluster = await startMemcached({ count: 1 });
-		db = await createMysqlDatabase("caching_2p");
+	async function twoProcesses(
+		protocol: "binary" | "meta",
+		key: string,
+		count: number,
+	): Promise<{ reads: number; ok: boolean; stats: { leaseWins?: number } }[]> {
+		cluster ??= await startMemcached({ count: 1 });
+		db ??= await createMysqlDatabase("caching_2p");
 		const knex = knexFactory({ client: "mysql2", connection: db.connection });
 		try {
 			await createItemsTable(knex);
-			await itemsStorage(knex).set(item("cold", 21));
+			await itemsStorage(knex).set(item(key, 21));
 		} finally {
 			await knex.destroy();
 		}
 		const args = [
 			cluster.addresses[0] as string,
 			JSON.stringify(db.connection),
-			"cold",
+			key,
+			protocol,
+			String(count),
 		];
 		const outs = [0, 1].map(() => {
 			const p = spawn(process.execPath, ["--import", "tsx", child, ...args], {
@@ -77,16 +83,28 @@ describe.skipIf(!ok)("two real processes, one cold key", () => {
 		});
 		for (const { out } of outs) expect((await out.next()).value).toBe("ready");
 		for (const { p } of outs) p.stdin?.write("go\n");
-		const results = await Promise.all(
+		return Promise.all(
 			outs.map(
 				async ({ out }) =>
 					JSON.parse((await out.next()).value) as {
 						reads: number;
 						ok: boolean;
+						stats: { leaseWins?: number };
 					},
 			),
 		);
+	}
+
+	it("200 concurrent gets from two Node processes (100 each) → one storage read in total (add leases)", async () => {
+		const results = await twoProcesses("binary", "cold", 100);
 		expect(results.map((r) => r.ok)).toEqual([true, true]);
 		expect(results[0]?.reads + (results[1]?.reads ?? 0)).toBe(1);
+	}, 60_000);
+
+	it("400 concurrent gets from two Node processes (200 each) → one storage read in total (meta leases)", async () => {
+		const results = await twoProcesses("meta", "metacold", 200);
+		expect(results.map((r) => r.ok)).toEqual([true, true]);
+		expect(results[0]?.reads + (results[1]?.reads ?? 0)).toBe(1);
+		expect(results.map((r) => r.stats.leaseWins ?? 0).sort()).toEqual([0, 1]);
 	}, 60_000);
 });

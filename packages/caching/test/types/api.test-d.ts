@@ -43,6 +43,8 @@ test("CacheOnStorage composes two storages of the same types and exposes stable 
 		| "cacheErrors"
 		| "leaseWaits"
 		| "leaseTimeouts"
+		| "leaseWins"
+		| "staleServed"
 	>();
 	// @ts-expect-error set takes an item, not a key/value pair
 	c.set(1, { id: 1, name: "x" });
