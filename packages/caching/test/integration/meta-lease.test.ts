@@ -160,9 +160,10 @@ describe.skipIf(!ok)("CacheOnStorage with meta leases", () => {
 			fills: 1,
 		});
 		expect(d("leaseTimeouts")).toBe(0);
-		// The losing instance waited with one poller (the rest coalesced in-process); on a
-		// loaded machine its gets may also all arrive after the fill and hit.
-		expect(d("leaseWaits")).toBeLessThanOrEqual(1);
+		// The losing instance waited with one poller (the rest coalesced in-process). The winner
+		// may have one too: its client spreads gets over several connections, so a Z can be
+		// processed before its own W (a winner always loads, the poller then sees the fill).
+		expect(d("leaseWaits")).toBeLessThanOrEqual(2);
 		// Warm: hits only.
 		await Promise.all([a.get("cold"), b.get("cold")]);
 		expect(shared.reads).toBe(1);
