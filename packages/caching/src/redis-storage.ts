@@ -69,6 +69,8 @@ export class RedisStorage<K, V> implements FillGuardedStorage<K, V> {
 	readonly #keyOf: KeyOfFunc<K, V>;
 	readonly #keyToString: ToStringFunc<K>;
 	readonly #prefix: string;
+	/** The client's own ioredis `keyPrefix`, which ioredis adds in front of our keys. */
+	readonly #clientPrefix: string;
 	readonly #codec: Codec<V>;
 	readonly #ttl: number;
 	#closed: Promise<void> | undefined;
@@ -94,6 +96,7 @@ export class RedisStorage<K, V> implements FillGuardedStorage<K, V> {
 		this.#keyOf = options.keyOf;
 		this.#keyToString = options.keyToString ?? defaultKeyToString;
 		this.#prefix = options.prefix ?? "";
+		this.#clientPrefix = keyPrefixOf(client.options);
 		this.#codec = options.codec ?? jsonCodec<V>();
 		this.#ttl = options.ttl ?? 0;
 	}
@@ -225,7 +228,9 @@ export class RedisStorage<K, V> implements FillGuardedStorage<K, V> {
 		const ready = cluster.status === "ready";
 		const groups = new Map<string, number[]>();
 		for (let i = 0; i < n; i++) {
-			const owners = ready ? slots[redisKeySlot(keys[i] as string)] : undefined;
+			const owners = ready
+				? slots[redisKeySlot(this.#clientPrefix + (keys[i] as string))]
+				: undefined;
 			if (owners === undefined) {
 				// No slot table (yet): let ioredis route, and queue, key by key.
 				return await Promise.all(
@@ -347,11 +352,12 @@ export class RedisStorage<K, V> implements FillGuardedStorage<K, V> {
 	}
 
 	/**
-	 * Deletes every key under `prefix`: SCAN `MATCH <prefix>*` (glob characters in the prefix
-	 * escaped) and DEL of what it finds, on the server or, on a Cluster, on every master. With
-	 * an empty prefix the whole logical database is flushed (`FLUSHDB`, on every master of a
-	 * Cluster). Same semantics on both; on a Cluster the found keys are deleted one command per
-	 * key (pipelined), since one DEL of keys in different slots fails with CROSSSLOT.
+	 * Deletes every key of this storage: those under the client's ioredis `keyPrefix` + `prefix`,
+	 * found with SCAN `MATCH <keyPrefix><prefix>*` (glob characters escaped) and deleted, on the
+	 * server or, on a Cluster, on every master. When both prefixes are empty the whole logical
+	 * database is flushed (`FLUSHDB`, on every master of a Cluster). Same semantics on both; on
+	 * a Cluster the found keys are deleted one DEL per key (pipelined per master), since one DEL
+	 * of keys in different slots fails with CROSSSLOT.
 	 */
 	async flush(_options?: OperationOptions): Promise<void> {
 		this.#check();
@@ -366,13 +372,18 @@ export class RedisStorage<K, V> implements FillGuardedStorage<K, V> {
 				if (nodes.length === 0) throw new Error("the cluster has no master");
 			} else nodes = [this.#client as Redis];
 			const cluster = this.#client.isCluster;
-			const pattern = `${escapeGlob(this.#prefix)}*`;
+			const namespace = this.#clientPrefix + this.#prefix;
+			const pattern = `${escapeGlob(namespace)}*`;
 			await Promise.all(
 				nodes.map(async (node) => {
-					if (this.#prefix === "") {
+					if (namespace === "") {
 						await node.flushdb();
 						return;
 					}
+					// SCAN's pattern is not prefixed by ioredis, its replies are whole keys, and DEL
+					// prefixes again with the connection's keyPrefix: strip that one first. (A
+					// Cluster's node connections carry `redisOptions.keyPrefix`, not `keyPrefix`.)
+					const strip = keyPrefixOf(node.options).length;
 					let cursor = "0";
 					// Bounded by the key space: SCAN visits each key at least once, then returns "0".
 					do {
@@ -385,13 +396,14 @@ export class RedisStorage<K, V> implements FillGuardedStorage<K, V> {
 						);
 						cursor = next;
 						if (found.length === 0) continue;
+						const keys = strip === 0 ? found : found.map((k) => k.slice(strip));
 						if (!cluster) {
-							await node.del(...found);
+							await node.del(...keys);
 							continue;
 						}
 						const p = node.pipeline() as unknown as PipelineLike;
-						for (const k of found) p.del(k);
-						await execInto(p, found.length, null, new Array(found.length));
+						for (const k of keys) p.del(k);
+						await execInto(p, keys.length, null, new Array(keys.length));
 					} while (cursor !== "0");
 				}),
 			);
@@ -460,6 +472,13 @@ interface PipelineLike {
 	set(key: string, value: Buffer, ...args: (string | number)[]): unknown;
 	del(key: string): unknown;
 	exec(): Promise<[Error | null, unknown][] | null>;
+}
+
+/** The ioredis `keyPrefix` option of a client or node connection, as a string. */
+function keyPrefixOf(options: { readonly keyPrefix?: unknown }): string {
+	const kp = options.keyPrefix;
+	if (typeof kp === "string") return kp;
+	return Buffer.isBuffer(kp) ? kp.toString("utf8") : "";
 }
 
 /** Escapes the glob characters of SCAN MATCH (`*?[]\\`), so a prefix matches only itself. */

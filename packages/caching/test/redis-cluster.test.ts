@@ -1,6 +1,8 @@
 import {
+	createRedisNamespace,
 	type RedisClusterHandle,
 	requireRedisCluster,
+	requireServers,
 	startRedisCluster,
 } from "@godropbox-ts/test-utils";
 import { Cluster, Redis } from "ioredis";
@@ -376,4 +378,76 @@ describe.skipIf(!ok)("RedisStorage on a real Redis Cluster (3 masters)", () => {
 		await t.deleteMulti(keys);
 		expect(await t.getMulti(keys)).toEqual(keys.map(() => undefined));
 	});
+
+	for (const where of ["keyPrefix", "redisOptions.keyPrefix"] as const)
+		it(`honours the client's ioredis ${where}: slot groups on the full key, flush only its namespace`, async () => {
+			const kp = where === "keyPrefix" ? "kpa:" : "kpb:";
+			const client = new Cluster(
+				startup(),
+				where === "keyPrefix"
+					? { keyPrefix: kp }
+					: { redisOptions: { keyPrefix: kp } },
+			);
+			opened.push(client);
+			const plain = cluster();
+			await plain.set("bystander", "1");
+			const s = new RedisStorage<string, Item>(client, { keyOf });
+			await s.get("warm-up");
+			const pipe = vi.spyOn(client, "pipeline");
+			const set = vi.spyOn(client, "set");
+			const get = vi.spyOn(client, "getBuffer");
+			const items = Array.from({ length: 60 }, (_, i) => item(`k${i}`, i));
+			await s.setMulti(items);
+			expect(await s.getMulti(items.map((x) => x.key))).toEqual(items);
+			// Grouped right: one pipeline per master, no key-by-key fallback.
+			expect(pipe).toHaveBeenCalledTimes(6);
+			expect(set).not.toHaveBeenCalled();
+			expect(get).not.toHaveBeenCalled();
+			vi.restoreAllMocks();
+			expect([
+				await plain.exists(`${kp}k0`),
+				await plain.exists(`${kp}k59`),
+			]).toEqual([1, 1]);
+			await s.flush();
+			expect([
+				await plain.exists(`${kp}k0`),
+				await plain.exists(`${kp}k59`),
+			]).toEqual([0, 0]);
+			expect(await s.getMulti(items.map((x) => x.key))).toEqual(
+				items.map(() => undefined),
+			);
+			expect(await plain.get("bystander")).toBe("1");
+		});
 });
+
+const standalone = await requireServers("redis");
+
+describe.skipIf(!standalone)(
+	"RedisStorage on standalone Redis with an ioredis keyPrefix",
+	() => {
+		it("flush with an empty storage prefix deletes only the client's keyPrefix namespace (not FLUSHDB)", async () => {
+			const mine = await createRedisNamespace("caching-kp");
+			const theirs = await createRedisNamespace("caching-kp");
+			const client = new Redis(mine.url, { keyPrefix: mine.prefix });
+			const other = new Redis(theirs.url);
+			try {
+				await other.set(`${theirs.prefix}x`, "keep");
+				const s = new RedisStorage<string, Item>(client, { keyOf });
+				const items = Array.from({ length: 30 }, (_, i) => item(`k${i}`, i));
+				await s.setMulti(items);
+				expect(await other.exists(`${mine.prefix}k0`)).toBe(1);
+				await s.flush();
+				expect(
+					await other.exists(`${mine.prefix}k0`, `${mine.prefix}k29`),
+				).toBe(0);
+				expect(await s.getMulti(["k0", "k29"])).toEqual([undefined, undefined]);
+				expect(await other.get(`${theirs.prefix}x`)).toBe("keep");
+			} finally {
+				client.disconnect();
+				other.disconnect();
+				await mine.drop();
+				await theirs.drop();
+			}
+		});
+	},
+);
