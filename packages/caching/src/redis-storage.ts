@@ -247,14 +247,21 @@ export class RedisStorage<K, V> implements FillGuardedStorage<K, V> {
 			Array.from(groups.values(), async (idx) => {
 				const p = cluster.pipeline() as unknown as PipelineLike;
 				for (const i of idx) add(p, i);
+				// A keyless, non-read-only no-op: ioredis re-runs a whole pipeline on the node
+				// named by a MOVED/ASK when every other command was read-only, and after an ASK
+				// that re-run serves the keys of the slot not yet migrated as misses from the
+				// importing node. With this reply in the pipeline it never does; refused
+				// commands come back as errors and are resent one by one below.
+				p.echo("");
 				let redirected: number[] | undefined;
 				try {
 					redirected = await execInto(p, idx.length, idx, out, true);
 				} catch (err) {
-					// ioredis re-runs a pipeline itself when every error is the same redirection
-					// and every other command is read-only; if the slot table changed meanwhile it
-					// rejects the re-run whole before sending it. So what ran was reads, what
-					// failed did not run: resending the group key by key is safe.
+					// ioredis can still re-run it itself (every reply, the no-op's too, failed
+					// alike: a lost connection) and reject the re-run whole, unsent, if the slot
+					// table changed meanwhile. Resending key by key is then safe: GET, SET, DEL
+					// and tombstones are idempotent, and a repeated SET NX can only report a
+					// stored fill as not added.
 					if (!(err instanceof Error) || !REGROUPED.test(err.message))
 						throw err;
 					redirected = idx as number[];
@@ -471,6 +478,7 @@ interface PipelineLike {
 	getBuffer(key: string): unknown;
 	set(key: string, value: Buffer, ...args: (string | number)[]): unknown;
 	del(key: string): unknown;
+	echo(message: string): unknown;
 	exec(): Promise<[Error | null, unknown][] | null>;
 }
 

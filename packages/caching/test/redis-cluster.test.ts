@@ -379,6 +379,80 @@ describe.skipIf(!ok)("RedisStorage on a real Redis Cluster (3 masters)", () => {
 		expect(await t.getMulti(keys)).toEqual(keys.map(() => undefined));
 	});
 
+	it("a slot mid-migration (ASK): keys already moved and keys not yet moved are both read and written right", async () => {
+		const client = cluster();
+		const s = new RedisStorage<string, Item>(client, {
+			keyOf,
+			prefix: "{ask}",
+		});
+		const keys = ["a", "b", "c"];
+		const others = Array.from({ length: 20 }, (_, i) => `o${i}`);
+		const plain = new RedisStorage<string, Item>(client, {
+			keyOf,
+			prefix: "ask:",
+		});
+		await plain.setMulti(others.map((k, i) => item(k, i)));
+		await s.setMulti(keys.map((k, i) => item(k, i)));
+		const slot = redisKeySlot("{ask}");
+		const fromPort = await ownerOf(slot);
+		const from = rc.nodes.find((n) => n.port === fromPort);
+		const to = rc.nodes.find((n) => n.role === "master" && n.port !== fromPort);
+		if (from === undefined || to === undefined) throw new Error("bad topology");
+		const src = direct(from.port);
+		const dst = direct(to.port);
+		await dst.call("CLUSTER", "SETSLOT", String(slot), "IMPORTING", from.id);
+		await src.call("CLUSTER", "SETSLOT", String(slot), "MIGRATING", to.id);
+		try {
+			await src.call(
+				"MIGRATE",
+				to.host,
+				String(to.port),
+				"",
+				"0",
+				"5000",
+				"KEYS",
+				"{ask}a",
+			);
+			// "a" answers ASK from the source; "b" and "c" are still served there.
+			expect(await s.getMulti(keys)).toEqual(keys.map((k, i) => item(k, i)));
+			expect(await plain.getMulti(others)).toEqual(
+				others.map((k, i) => item(k, i)),
+			);
+			await s.setMulti(keys.map((k, i) => item(k, i + 10)));
+			expect(await s.getMulti(keys)).toEqual(
+				keys.map((k, i) => item(k, i + 10)),
+			);
+			// Each write went where the key lives: "a" on the target, "b" and "c" on the source.
+			await dst.call("ASKING");
+			expect(await dst.exists("{ask}a")).toBe(1);
+			expect(await src.exists("{ask}b", "{ask}c")).toBe(2);
+		} finally {
+			await src
+				.call(
+					"MIGRATE",
+					to.host,
+					String(to.port),
+					"",
+					"0",
+					"5000",
+					"KEYS",
+					"{ask}b",
+					"{ask}c",
+				)
+				.catch(() => {});
+			for (const n of rc.nodes)
+				await direct(n.port).call(
+					"CLUSTER",
+					"SETSLOT",
+					String(slot),
+					"NODE",
+					to.id,
+				);
+		}
+		expect(await s.getMulti(keys)).toEqual(keys.map((k, i) => item(k, i + 10)));
+		expect(await dst.exists("{ask}a", "{ask}b", "{ask}c")).toBe(3);
+	});
+
 	for (const where of ["keyPrefix", "redisOptions.keyPrefix"] as const)
 		it(`honours the client's ioredis ${where}: slot groups on the full key, flush only its namespace`, async () => {
 			const kp = where === "keyPrefix" ? "kpa:" : "kpb:";
