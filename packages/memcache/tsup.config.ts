@@ -8,6 +8,9 @@ export default defineConfig({
 		"etcd/index": "src/etcd/index.ts",
 		"etcd/cli": "src/etcd/cli.ts",
 	},
+	// The etcd entries import the main entry by the package's own name: keep it external so the
+	// built etcd entry shares the main entry's classes instead of bundling a second copy.
+	external: ["@godropbox-ts/memcache"],
 	format: ["esm", "cjs"],
 	dts: true,
 	sourcemap: true,

@@ -288,6 +288,14 @@ describe.skipIf(!ok)("EtcdShardManager on a real 3-member etcd cluster", () => {
 		);
 		await waitFor("pinned fresh", () => !pinned.stale, 30_000, 20);
 		expect(pinned.shardStates()).toEqual(all.shardStates());
+		// Its only member went away and came back: the watch stream broke and was restored.
+		expect(pinned.stats.watchLost).toBeGreaterThanOrEqual(1);
+		await waitFor(
+			"watch restored",
+			() => pinned.stats.watchRestored >= 1,
+			30_000,
+			20,
+		);
 		await cluster.waitHealthy(30_000);
 
 		// And the watch works again: one more change reaches both.

@@ -1,4 +1,4 @@
-import { DropboxError } from "../internal/dropbox-error.js";
+import { DropboxError } from "@godropbox-ts/errors";
 
 /** Every error code of `@godropbox-ts/memcache/etcd`. Match on these, not on messages. */
 export const EtcdShardMapErrorCode = {
@@ -94,7 +94,7 @@ export class ShardMapUnavailableError extends EtcdShardMapError {
 	readonly timeoutMs: number;
 	constructor(key: string, timeoutMs: number, cause?: unknown) {
 		super(
-			`etcd did not serve ${key} within ${timeoutMs} ms (check the endpoints and that a majority of members is up; raise requestTimeoutMs on a slow network)`,
+			`etcd did not serve ${key} within ${timeoutMs} ms (check the endpoints and that a majority of members is up; on a slow network raise the timeout)`,
 			EtcdShardMapErrorCode.Unavailable,
 			key,
 			{ cause, info: { timeoutMs } },

@@ -1,13 +1,17 @@
 import diagnostics_channel from "node:diagnostics_channel";
-import type { ShardFunction } from "@godropbox-ts/hash2";
-import { Etcd3, type IOptions, type Watcher } from "etcd3";
-import { InvalidArgumentError } from "../errors.js";
-import { defaultShardFunction } from "../internal/default-shard-function.js";
+import {
+	consistentHashShardFunction,
+	type ShardFunction,
+} from "@godropbox-ts/hash2";
+// The package's own main entry, by name: the built `etcd` entry then shares the main entry's
+// classes (one BaseShardManager, one InvalidArgumentError) instead of bundling copies.
 import {
 	BaseShardManager,
+	InvalidArgumentError,
 	type ShardManagerOptions,
 	ShardState,
-} from "../shard-manager.js";
+} from "@godropbox-ts/memcache";
+import { Etcd3, type IOptions, type Watcher } from "etcd3";
 import {
 	EtcdShardManagerClosedError,
 	type EtcdShardMapError,
@@ -241,7 +245,7 @@ export class EtcdShardManager extends BaseShardManager {
 			throw new InvalidArgumentError(
 				"EtcdShardManager: key must be a non-empty string",
 			);
-		super(shardFunction ?? defaultShardFunction, {
+		super(shardFunction ?? consistentHashShardFunction, {
 			pool,
 			connectionOptions,
 			onError,

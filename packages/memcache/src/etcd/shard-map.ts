@@ -1,4 +1,4 @@
-import { ShardState, type ShardStateEntry } from "../shard-manager.js";
+import { ShardState, type ShardStateEntry } from "@godropbox-ts/memcache";
 import { InvalidShardMapError } from "./errors.js";
 
 /** The name of a {@link ShardState} as written in a stored shard map. */
