@@ -5,7 +5,7 @@ import {
 	InvalidValueError,
 	type MemcacheError,
 } from "./errors.js";
-import { AsciiSimple } from "./internal/ascii-requests.js";
+import { AsciiGets, AsciiSimple } from "./internal/ascii-requests.js";
 import { metaKeyToken } from "./internal/meta-codec.js";
 import {
 	all,
@@ -61,9 +61,11 @@ function optionalUint32(name: string, v: unknown): string | undefined {
  * It implements the whole `Client` contract with the binary client's abilities (CAS on every
  * write, counters with a seed value and TTL, new CAS returned by single writes) and the text
  * client's status codes (`NS` = ItemNotStored). Every command carries an opaque token (`O`) that
- * its reply must echo; multi-key calls are sent quiet (`q`) and closed by `mn`, so the server
- * only answers hits (gets) and failures (writes). flush/version/verbosity/stats use the plain
- * text commands on the same connection.
+ * its reply must echo; multi-key writes are sent quiet (`q`) and closed by `mn`, so the server
+ * only answers failures. getMulti (and concurrent gets coalesced into one batch) use the text
+ * `gets k1 k2 …`: one command, which memcached answers in one event-loop turn, where a pipeline
+ * of `mg` is cut every `-R` (20) commands. flush/version/verbosity/stats use the plain text
+ * commands on the same connection.
  *
  * The meta-only features are the `meta*` methods: leases against stampedes (vivify on miss with
  * a single winner), stale-while-revalidate (invalidating deletes), TTL update and inspection,
@@ -98,14 +100,18 @@ export class RawMetaClient extends RawClientBase {
 		);
 	}
 
+	/**
+	 * getMulti and coalesced gets: one text `gets k1 k2 …` (valid on a meta connection) rather
+	 * than a quiet `mg` per key + `mn`. memcached handles at most `-R` (default 20) commands per
+	 * connection per event-loop turn, so 100 `mg` cost it five turns and the client five reply
+	 * chunks, while one `gets` is answered in one. Same data back (value, flags, CAS); keys are
+	 * echoed in the VALUE lines and matched, as in the ascii client.
+	 */
 	protected getBatchRequest(
 		keys: string[],
 		keyLengths: number[],
 	): PendingRequest<GetResponse[]> {
-		const ops = new Array<GetOp>(keys.length);
-		for (let i = 0; i < keys.length; i++)
-			ops[i] = new GetOp(keys[i] as string, keyLengths[i] as number);
-		return new MetaPipeline(ops, true, this.address, all);
+		return new AsciiGets(keys, keyLengths);
 	}
 
 	protected refuseMutation(): MemcacheError | undefined {

@@ -452,7 +452,7 @@ export class ShardedClient implements Client {
 
 	// ---- multi-key operations ----
 
-	async #gets(
+	#gets(
 		keys: readonly string[],
 		sentinel: boolean,
 		options: RequestOptions | undefined,
@@ -460,16 +460,19 @@ export class ShardedClient implements Client {
 		const closed = this.#checkOpen();
 		if (closed) return closed;
 		if (!Array.isArray(keys))
-			throw new InvalidArgumentError(
-				"getMulti: keys must be an array of strings",
+			return Promise.reject(
+				new InvalidArgumentError("getMulti: keys must be an array of strings"),
 			);
-		for (const k of keys)
-			if (typeof k !== "string")
-				throw new InvalidArgumentError("getMulti: keys must be strings");
-		const distinct = [...new Set(keys)];
+		for (let i = 0; i < keys.length; i++)
+			if (typeof keys[i] !== "string")
+				return Promise.reject(
+					new InvalidArgumentError("getMulti: keys must be strings"),
+				);
+		// Keys are grouped as given: the raw clients drop duplicates (first-seen order), and the
+		// merge below writes each key once in first-seen order.
 		const groups = sentinel
-			? this.#manager.getShardsForSentinelsFromKeys(distinct)
-			: this.#manager.getShardsForKeys(distinct);
+			? this.#manager.getShardsForSentinelsFromKeys(keys)
+			: this.#manager.getShardsForKeys(keys);
 		if (groups.size === 1) {
 			// One shard: the raw client's map already has one entry per key in first-seen order.
 			const only = groups.values().next().value as ShardMapping;
@@ -479,6 +482,14 @@ export class ShardedClient implements Client {
 					options,
 				);
 		}
+		return this.#getsSharded(keys, groups, options);
+	}
+
+	async #getsSharded(
+		keys: readonly string[],
+		groups: Map<number, ShardMapping>,
+		options: RequestOptions | undefined,
+	): Promise<Map<string, GetResponse>> {
 		const byKey = new Map<string, GetResponse>();
 		const work: Promise<void>[] = [];
 		for (const m of groups.values()) {
@@ -487,12 +498,13 @@ export class ShardedClient implements Client {
 					byKey.set(k, newGetErrorResponse(k, m.errors[i] as MemcacheError));
 				});
 			} else if (!m.serve) {
-				this.#skip(m.shardId, m.keys.length);
+				const before = byKey.size;
 				for (const k of m.keys)
 					byKey.set(
 						k,
 						markSkipped(newGetResponse(k, ResponseStatus.KeyNotFound)),
 					);
+				this.#skip(m.shardId, byKey.size - before);
 			} else {
 				work.push(
 					this.#client(m.address as string)
@@ -505,7 +517,10 @@ export class ShardedClient implements Client {
 		}
 		if (work.length > 0) await Promise.all(work);
 		const out = new Map<string, GetResponse>();
-		for (const k of distinct) out.set(k, byKey.get(k) as GetResponse);
+		for (let i = 0; i < keys.length; i++) {
+			const k = keys[i] as string;
+			out.set(k, byKey.get(k) as GetResponse);
+		}
 		return out;
 	}
 

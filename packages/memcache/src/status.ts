@@ -19,10 +19,20 @@ export const ResponseStatus = {
 	IncrDecrOnNonNumericValue: 0x0006,
 	/** Unused by memcached. */
 	VbucketBelongsToAnotherServer: 0x0007,
-	/** Unused by memcached (no SASL here). */
+	/**
+	 * godropbox's number for an authentication error, from an older protocol draft; memcached
+	 * sends {@link ResponseStatus.SaslAuthenticationError} (0x20) instead.
+	 */
 	AuthenticationError: 0x0008,
-	/** Unused by memcached (no SASL here). */
+	/** godropbox's number; memcached sends {@link ResponseStatus.SaslAuthenticationContinue}. */
 	AuthenticationContinue: 0x0009,
+	/**
+	 * Authentication failed or is required (memcached `-S`: every command before a successful
+	 * SASL auth, and a wrong password). memcached's protocol_binary.h: `PROTOCOL_BINARY_RESPONSE_AUTH_ERROR`.
+	 */
+	SaslAuthenticationError: 0x0020,
+	/** A multi-step SASL mechanism needs another step (`PROTOCOL_BINARY_RESPONSE_AUTH_CONTINUE`). */
+	SaslAuthenticationContinue: 0x0021,
 	/** The server does not know the command (binary verbosity on memcached 1.6). */
 	UnknownCommand: 0x0081,
 	/** The server is out of memory. */
@@ -56,6 +66,8 @@ const STATUS_MESSAGES: ReadonlyMap<number, string> = new Map([
 	[0x0007, "VBucket belongs to another server"],
 	[0x0008, "Authentication error"],
 	[0x0009, "Authentication continue"],
+	[0x0020, "Authentication error"],
+	[0x0021, "Authentication continue"],
 	[0x0081, "Unknown command"],
 	[0x0082, "Server out of memory"],
 	[0x0083, "Not supported"],

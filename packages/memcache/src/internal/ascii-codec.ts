@@ -6,7 +6,10 @@ import type { Writer } from "./writer.js";
 /** Longest reply line accepted (godropbox's reader buffer is 4 KiB; a VALUE line is < 300 B). */
 export const MAX_LINE_LENGTH = 8192;
 
-/** `gets k1 k2 …\r\n` (keys already validated and de-duplicated). */
+/**
+ * `gets k1 k2 …\r\n` (keys already validated and de-duplicated). The command is one string
+ * written with one call: a native write per key costs more than the join.
+ */
 export function encodeGets(
 	w: Writer,
 	keys: readonly string[],
@@ -15,13 +18,11 @@ export function encodeGets(
 	let total = 6;
 	for (let i = 0; i < keys.length; i++) total += 1 + (keyLengths[i] as number);
 	w.ensure(total);
-	w.str("gets", 4);
-	for (let i = 0; i < keys.length; i++) {
-		w.u8(0x20);
-		w.str(keys[i] as string, keyLengths[i] as number);
-	}
-	w.u8(0x0d);
-	w.u8(0x0a);
+	// Writer.str encodes all-ASCII text (byte length = string length) as latin1, else UTF-8.
+	w.str(
+		keys.length === 1 ? `gets ${keys[0]}\r\n` : `gets ${keys.join(" ")}\r\n`,
+		total,
+	);
 }
 
 /**
@@ -174,18 +175,138 @@ export function parseValueLine(
 	off: number,
 	end: number,
 ): ValueLine {
-	const line = buf.toString("utf8", off, end);
-	const parts = line.split(" ");
-	if (parts.length !== 5 || parts[0] !== "VALUE")
+	const h = new ValueHeader();
+	const n = scanValueHeader(buf, off, h);
+	if (n !== end + 2 - off)
 		throw new ProtocolViolation(
-			`Unexpected line in get response: ${JSON.stringify(line)}`,
+			`Malformed VALUE line: ${JSON.stringify(buf.toString("utf8", off, end))}`,
 		);
-	const flags = parseU32(parts[2] as string);
-	const bytes = parseU32(parts[3] as string);
-	const cas = parseU64(parts[4] as string);
-	if (flags < 0 || bytes < 0 || cas < 0n)
-		throw new ProtocolViolation(
-			`Malformed VALUE line: ${JSON.stringify(line)}`,
-		);
-	return { key: parts[1] as string, flags, bytes, cas };
+	return {
+		key: buf.toString("utf8", h.keyStart, h.keyEnd),
+		flags: h.flags,
+		bytes: h.bytes,
+		cas: h.cas,
+	};
+}
+
+/**
+ * The fields of a `VALUE <key> <flags> <bytes> <cas>\r\n` header as {@link scanValueHeader}
+ * leaves them: byte positions of the key (no string is made for it) and the numbers. One
+ * instance is reused for every block of a reply.
+ */
+export class ValueHeader {
+	keyStart = 0;
+	keyEnd = 0;
+	flags = 0;
+	bytes = 0;
+	cas = 0n;
+}
+
+const SP = 0x20;
+const CR = 0x0d;
+const LF = 0x0a;
+/** "VALUE " */
+const VALUE_PREFIX = [0x56, 0x41, 0x4c, 0x55, 0x45, 0x20] as const;
+
+function malformed(buf: Buffer, off: number): never {
+	const lf = buf.indexOf(LF, off);
+	const end = lf < 0 ? Math.min(buf.length, off + 300) : lf;
+	throw new ProtocolViolation(
+		`Malformed VALUE line: ${JSON.stringify(buf.toString("utf8", off, end))}`,
+	);
+}
+
+/**
+ * Scans a `VALUE` header line of a `gets` reply straight from the bytes (no line string, no
+ * split): fills `h` and returns the header's length including its CRLF; returns 0 when the line
+ * is not complete yet, and -1 when the bytes at `off` do not start with `VALUE ` (the caller
+ * decides what other line it may be). Throws `ProtocolViolation` on a malformed header: missing
+ * or non-decimal fields, flags/bytes beyond uint32, a CAS beyond uint64, or no CRLF after the CAS
+ * (protocol.txt: `VALUE <key> <flags> <bytes> [<cas unique>]\r\n`; `gets` always sends the CAS).
+ */
+export function scanValueHeader(
+	buf: Buffer,
+	off: number,
+	h: ValueHeader,
+): number {
+	const len = buf.length;
+	const avail = len - off;
+	for (let i = 0; i < 6; i++) {
+		if (i >= avail) return 0;
+		if (buf[off + i] !== VALUE_PREFIX[i]) return -1;
+	}
+	let p = off + 6;
+	const keyStart = p;
+	let c = 0;
+	// Key: up to the next space (memcached echoes the key as it was sent).
+	for (;;) {
+		if (p >= len) return incomplete(buf, off);
+		c = buf[p] as number;
+		if (c === SP) break;
+		if (c <= SP || c === 0x7f) malformed(buf, off);
+		p++;
+	}
+	if (p === keyStart) malformed(buf, off);
+	const keyEnd = p++;
+	// Flags: decimal uint32, then a space.
+	let flags = 0;
+	let digits = 0;
+	for (;;) {
+		if (p >= len) return incomplete(buf, off);
+		c = (buf[p] as number) - 0x30;
+		if (c < 0 || c > 9) break;
+		flags = flags * 10 + c;
+		digits++;
+		p++;
+	}
+	if (digits === 0 || digits > 10 || flags > 0xffffffff || buf[p] !== SP)
+		malformed(buf, off);
+	p++;
+	// Bytes: decimal uint32, then a space.
+	let bytes = 0;
+	digits = 0;
+	for (;;) {
+		if (p >= len) return incomplete(buf, off);
+		c = (buf[p] as number) - 0x30;
+		if (c < 0 || c > 9) break;
+		bytes = bytes * 10 + c;
+		digits++;
+		p++;
+	}
+	if (digits === 0 || digits > 10 || bytes > 0xffffffff || buf[p] !== SP)
+		malformed(buf, off);
+	p++;
+	// CAS: decimal uint64, then CRLF. Up to 15 digits fit a double exactly.
+	const casStart = p;
+	let cas = 0;
+	for (;;) {
+		if (p >= len) return incomplete(buf, off);
+		c = (buf[p] as number) - 0x30;
+		if (c < 0 || c > 9) break;
+		cas = cas * 10 + c;
+		p++;
+	}
+	digits = p - casStart;
+	if (digits === 0 || digits > 20 || buf[p] !== CR) malformed(buf, off);
+	if (p + 1 >= len) return incomplete(buf, off);
+	if (buf[p + 1] !== LF) malformed(buf, off);
+	let big: bigint;
+	if (digits <= 15) big = BigInt(cas);
+	else {
+		big = BigInt(buf.toString("latin1", casStart, p));
+		if (big > 0xffffffffffffffffn) malformed(buf, off);
+	}
+	h.keyStart = keyStart;
+	h.keyEnd = keyEnd;
+	h.flags = flags;
+	h.bytes = bytes;
+	h.cas = big;
+	return p + 2 - off;
+}
+
+/** "Need more bytes" for a header still arriving; a header can never be this long. */
+function incomplete(buf: Buffer, off: number): number {
+	if (buf.length - off > MAX_LINE_LENGTH)
+		throw new ProtocolViolation("Reply line too long");
+	return 0;
 }

@@ -80,6 +80,9 @@ interface PendingGet {
 	readonly resolve: (r: GetResponse) => void;
 }
 
+/** Holds a key's place in a getMulti result map until its response arrives. */
+const PLACEHOLDER = undefined as unknown as GetResponse;
+
 function programmer(message: string): Promise<never> {
 	return Promise.reject(new InvalidArgumentError(message));
 }
@@ -303,35 +306,41 @@ export abstract class RawClientBase implements Client {
 		const out = new Map<string, GetResponse>();
 		const sendKeys: string[] = [];
 		const lengths: number[] = [];
-		for (const key of keys) {
+		for (let i = 0; i < keys.length; i++) {
+			const key = keys[i];
 			if (typeof key !== "string")
 				return programmer("getMulti: keys must be strings");
-			if (out.has(key)) continue;
 			const kl = keyByteLength(key);
 			if (kl < 0) {
-				this.#stats.errors++;
-				out.set(key, newGetErrorResponse(key, new InvalidKeyError(key)));
+				if (!out.has(key)) {
+					this.#stats.errors++;
+					out.set(key, newGetErrorResponse(key, new InvalidKeyError(key)));
+				}
 				continue;
 			}
-			// Reserve the key's position (first-seen order) with a placeholder.
-			out.set(key, undefined as unknown as GetResponse);
+			// Reserve the key's position (first-seen order) with a placeholder; a key seen before
+			// leaves the size unchanged (one map operation instead of has + set).
+			const size = out.size;
+			out.set(key, PLACEHOLDER);
+			if (out.size === size) continue;
 			sendKeys.push(key);
 			lengths.push(kl);
 		}
 		if (sendKeys.length === 0) return Promise.resolve(out);
-		const collect = (results: GetResponse[]): void => {
-			for (const r of results) out.set(r.key, this.#countGet(r));
+		const collect = (results: GetResponse[]): Map<string, GetResponse> => {
+			for (let i = 0; i < results.length; i++) {
+				const r = results[i] as GetResponse;
+				out.set(r.key, this.#countGet(r));
+			}
+			return out;
 		};
-		let p: Promise<unknown>;
-		if (sendKeys.length === 1)
-			p = this.send(
-				this.getRequest(sendKeys[0] as string, lengths[0] as number),
-			).then((r) => collect([r]));
-		else p = this.send(this.getBatchRequest(sendKeys, lengths)).then(collect);
-		return withSignal(
-			p.then(() => out),
-			options?.signal,
-		);
+		const p =
+			sendKeys.length === 1
+				? this.send(
+						this.getRequest(sendKeys[0] as string, lengths[0] as number),
+					).then((r) => collect([r]))
+				: this.send(this.getBatchRequest(sendKeys, lengths)).then(collect);
+		return withSignal(p, options?.signal);
 	}
 
 	getSentinels(

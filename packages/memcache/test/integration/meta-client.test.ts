@@ -52,7 +52,7 @@ describe.skipIf(!ok)(
 			expect(r.dataVersionId).toBeGreaterThan(0n);
 		});
 
-		it("getMulti / getSentinels: one entry per distinct key, invalid keys as errors (quiet mg + mn)", async () => {
+		it("getMulti / getSentinels: one entry per distinct key, invalid keys as errors (one text gets)", async () => {
 			await client.setMulti([
 				{ key: "m1", value: b("one") },
 				{ key: "m2", value: b("two") },
@@ -66,7 +66,7 @@ describe.skipIf(!ok)(
 			const s = await client.getSentinels(["m1"]);
 			expect(s.get("m1")?.value?.toString()).toBe("one");
 			expect((await client.getMulti([])).size).toBe(0);
-			// 100 keys, every other one missing: the misses are silent, MN closes the batch.
+			// 100 keys, every other one missing: one gets command, misses have no VALUE block.
 			const keys = Array.from({ length: 100 }, (_, i) => `gm${i}`);
 			await client.setMulti(
 				keys

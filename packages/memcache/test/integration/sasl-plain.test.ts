@@ -147,6 +147,8 @@ describe.skipIf(!ok || saslpasswd2 === undefined)(
 				// memcached answers 0x20 ("authentication error" in its protocol_binary.h), not
 				// godropbox's 0x08 (ResponseStatus.AuthenticationError, from an older draft).
 				expect(r.status).toBe(0x20);
+				expect(r.status).toBe(ResponseStatus.SaslAuthenticationError);
+				expect(r.error?.message).toContain("Authentication error");
 				expect(r.status).not.toBe(ResponseStatus.AuthenticationError);
 				expect(r.error?.code).toBe("ERR_MEMCACHE_STATUS");
 			} finally {
