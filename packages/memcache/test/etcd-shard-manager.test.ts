@@ -311,6 +311,106 @@ describe.skipIf(!ok)("EtcdShardManager on a real 3-member etcd cluster", () => {
 		expect(events.some((e) => e.type === "fresh" && e.key === key)).toBe(true);
 	}, 240_000);
 
+	it("survives a leader change: changes written under the new leader reach every client", async () => {
+		const key = "/test/leader-change";
+		await put(key, { version: 1, shards: shardsOf(3) });
+		const clients = await Promise.all([manager(key), manager(key)]);
+		const leader = await cluster.leader();
+		await leader.stop();
+		const next = await cluster.leader(30_000);
+		expect(next).not.toBe(leader);
+		const rest = cluster.members
+			.filter((m) => m !== leader)
+			.map((m) => m.endpoint);
+		const w = new Etcd3({ hosts: rest });
+		try {
+			const { map } = await writeShardMap(w, key, (cur) =>
+				(cur?.shards ?? []).map((s, i) =>
+					i === 0 ? { ...s, state: "Down" } : s,
+				),
+			);
+			await waitFor(
+				"new map everywhere",
+				() => clients.every((c) => c.stats.mapVersion === map.version),
+				30_000,
+				10,
+			);
+			for (const c of clients)
+				expect(c.shardStates()[0]?.state).toBe(ShardState.Down);
+			await waitFor("fresh", () => clients.every((c) => !c.stale), 30_000, 20);
+		} finally {
+			w.close();
+			await leader.start();
+			await cluster.waitHealthy(30_000);
+		}
+	}, 120_000);
+
+	it("a watch whose resume revision was compacted away is recreated after a fresh read", async () => {
+		const key = "/test/compacted";
+		await put(key, { version: 1, shards: shardsOf(2) });
+		const member =
+			(await cluster.leader()) === cluster.members[0]
+				? (cluster.members[1] as EtcdMember)
+				: (cluster.members[0] as EtcdMember);
+		const pinned = await manager(key, [member.endpoint]);
+		await member.stop();
+		// While the pinned client's only member is down: several writes, then a compaction
+		// past all of them, so the watch cannot resume where it left off.
+		const rest = cluster.members
+			.filter((m) => m !== member)
+			.map((m) => m.endpoint);
+		const w = new Etcd3({ hosts: rest });
+		try {
+			let revision = 0;
+			for (let v = 2; v <= 5; v++) {
+				const r = await writeShardMap(w, key, (cur) =>
+					(cur?.shards ?? []).map((s, i) =>
+						i === v % 2
+							? { ...s, state: v % 3 === 0 ? "WarmUp" : "Active" }
+							: s,
+					),
+				);
+				revision = r.revision;
+			}
+			await w.put("/test/compacted-filler").value("x").exec();
+			await w.kv.compact({ revision: String(revision + 1), physical: true });
+		} finally {
+			w.close();
+		}
+		await member.start();
+		await waitFor(
+			"v5 applied",
+			() => pinned.stats.mapVersion === 5,
+			45_000,
+			20,
+		);
+		await waitFor("fresh", () => !pinned.stale, 30_000, 20);
+		// And it keeps following: one more change arrives.
+		await writeShardMap(admin, key, (cur) =>
+			(cur?.shards ?? []).map((s) => ({ ...s, state: "WriteOnly" })),
+		);
+		await waitFor(
+			"v6 applied",
+			() => pinned.stats.mapVersion === 6,
+			30_000,
+			20,
+		);
+		expect(
+			pinned.shardStates().every((s) => s.state === ShardState.WriteOnly),
+		).toBe(true);
+		expect(pinned.stats.watchLost).toBeGreaterThanOrEqual(1);
+		// The resumed watch was cancelled by etcd (its revision is compacted) and recreated.
+		expect(
+			events.some(
+				(e) =>
+					e.type === "watch-lost" &&
+					e.key === key &&
+					/cancel/i.test(String((e.error as Error | undefined)?.message)),
+			),
+		).toBe(true);
+		await cluster.waitHealthy(30_000);
+	}, 180_000);
+
 	it("close() cancels the watch, clears timers and closes its etcd client (no leaked handles)", async () => {
 		const key = "/test/close";
 		await put(key, { version: 1, shards: shardsOf(2) });
