@@ -1,5 +1,6 @@
 import { HASH2_ERROR_CODES } from "./errors.js";
 import { describe, typeError } from "./internal/errors.js";
+import { mix32 } from "./internal/mix32.js";
 import {
 	MAX_CONSISTENT_HASH_SHARDS,
 	MAX_UINT64,
@@ -16,25 +17,42 @@ import type { ShardFunction } from "./shard-function.js";
 const SPLIT_U64 = new BigUint64Array(1);
 const SPLIT_U32 = new Uint32Array(SPLIT_U64.buffer);
 
-// The murmur constants as int32 literals (0xcc9e2d51 | 0, …) so V8 keeps every step in
-// 32-bit integer registers; the values are those of internal/mix32.ts.
-const C1 = 0xcc9e2d51 | 0;
-const C2 = 0x1b873593;
-const ADD = 0xe6546b64 | 0;
-const F1 = 0x85ebca6b | 0;
-const F2 = 0xc2b2ae35 | 0;
+// The murmur constants are written as literals in the loops below, not as module constants:
+// TurboFan does not treat a module-level `const` as a compile-time constant in a normally
+// (non-OSR) optimized function, so `Math.imul(h, C1)` loaded C1 as a heap number and converted
+// it every round, and `+ ADD` became a float add (seen with --print-opt-code). With literals
+// every step is one x64 instruction (`imul r, r, imm`, `ror`, `lea`).
+
+/** Pairs of shards (ids 0..32767) whose modulus the fast loops reduce without division. */
+const FAST_PAIRS = 16384;
+/**
+ * Pairs (shards 0..7) scanned without branches. A new smallest position is likely among the
+ * first shards (probability 1/(id+1)), so a branch there mispredicts often; later it is rarely
+ * taken and a branch is cheaper than the extra arithmetic. 4 measured best of 2, 4 and 8.
+ */
+const BRANCHLESS_PAIRS = 4;
 
 /**
  * The godropbox algorithm on a key already folded to 32 bits; `numShards` already validated.
- * godropbox: hash2/consistent_hash.go `ConsistentHash`.
+ * godropbox: hash2/consistent_hash.go `ConsistentHash`. The plain version is
+ * `internal/consistent-hash-reference.ts`; this one must return exactly the same.
  *
  * Each round runs the seed-12345 murmur mixer (`mix32`, inlined here for speed) once and
  * gives its low 16 bits to shard 2i and its high 16 bits to shard 2i+1; a shard's position is
  * `half mod (65535 − shard)` and the smallest position wins (ties keep the lower shard).
  *
- * Speed-up, bit-exact: for shard ids ≤ 32767 the modulus m = 65535 − shard is ≥ 32768, and a
- * 16-bit half is < 2m, so `half mod m` is `half ≥ m ? half − m : half` — no division. Shards
- * 32768..65534 use `%`. The early return when a position is 0 is godropbox's own.
+ * Speed-ups, all bit-exact:
+ * - For shard ids ≤ 32767 the modulus m = 65535 − shard is ≥ 32768 and a 16-bit half is
+ *   < 2m, so `half mod m` is `half ≥ m ? half − m : half` — no division. Shards
+ *   32768..65534 use `%` ({@link consistentHashSlowTail}).
+ * - The rounds form one dependency chain (each needs the previous hash), so its latency is the
+ *   speed limit: `(y ^ 4) ^ (y >>> 16)` lets the shift and the `^ 4` run in parallel, one
+ *   cycle shorter than `y ^= 4; y ^= y >>> 16`.
+ * - The first {@link BRANCHLESS_PAIRS} pairs update the minimum with masks instead of
+ *   branches (see there).
+ * - godropbox returns early when a position is 0; the fast loops do not: a position of 0 is
+ *   the smallest possible and later shards only replace a strictly smaller one, so the result
+ *   is the same, and the loop has one branch less.
  */
 function consistentHashCore(folded: number, numShards: number): number {
 	if (numShards < 2) return 0;
@@ -42,16 +60,41 @@ function consistentHashCore(folded: number, numShards: number): number {
 	let best = 0;
 	let minPos = 65535;
 	const pairs = numShards >>> 1;
-	const fastPairs = Math.min(pairs, 16384);
+	const fastPairs = Math.min(pairs, FAST_PAIRS);
+	const firstPairs = Math.min(fastPairs, BRANCHLESS_PAIRS);
 	let shard = 0;
-	for (let i = 0; i < fastPairs; i++) {
+	let i = 0;
+	for (; i < firstPairs; i++) {
 		// mix32(h), inlined (see internal/mix32.ts for the commented version)
-		let k = Math.imul(h, C1);
-		k = Math.imul((k << 15) | (k >>> 17), C2);
+		let k = Math.imul(h, 0xcc9e2d51);
+		k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
 		h = 12345 ^ k;
-		h = ((Math.imul((h << 13) | (h >>> 19), 5) + ADD) | 0) ^ 4;
-		h = Math.imul(h ^ (h >>> 16), F1);
-		h = Math.imul(h ^ (h >>> 13), F2);
+		h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
+		h = Math.imul((h >>> 16) ^ (h ^ 4), 0x85ebca6b);
+		h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+		h ^= h >>> 16;
+
+		// d = position − minPos; mask = −1 when d < 0 (a new minimum), else 0
+		const m = 65535 - shard;
+		let d = (h & 0xffff) - m;
+		d = d + (m & (d >> 31)) - minPos;
+		let mask = d >> 31;
+		minPos = (minPos + (d & mask)) | 0;
+		best ^= (best ^ shard) & mask;
+		d = (h >>> 16) - (m - 1);
+		d = d + ((m - 1) & (d >> 31)) - minPos;
+		mask = d >> 31;
+		minPos = (minPos + (d & mask)) | 0;
+		best ^= (best ^ (shard + 1)) & mask;
+		shard = (shard + 2) | 0;
+	}
+	for (; i < fastPairs; i++) {
+		let k = Math.imul(h, 0xcc9e2d51);
+		k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+		h = 12345 ^ k;
+		h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
+		h = Math.imul((h >>> 16) ^ (h ^ 4), 0x85ebca6b);
+		h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
 		h ^= h >>> 16;
 
 		let m = 65535 - shard;
@@ -59,7 +102,6 @@ function consistentHashCore(folded: number, numShards: number): number {
 		if (pos >= m) pos -= m;
 		if (pos < minPos) {
 			best = shard;
-			if (pos === 0) return best;
 			minPos = pos;
 		}
 		m -= 1;
@@ -67,20 +109,36 @@ function consistentHashCore(folded: number, numShards: number): number {
 		if (pos >= m) pos -= m;
 		if (pos < minPos) {
 			best = shard + 1;
-			if (pos === 0) return best;
 			minPos = pos;
 		}
 		shard += 2;
 	}
-	for (let i = fastPairs; i < pairs; i++) {
-		let k = Math.imul(h, C1);
-		k = Math.imul((k << 15) | (k >>> 17), C2);
-		h = 12345 ^ k;
-		h = ((Math.imul((h << 13) | (h >>> 19), 5) + ADD) | 0) ^ 4;
-		h = Math.imul(h ^ (h >>> 16), F1);
-		h = Math.imul(h ^ (h >>> 13), F2);
-		h ^= h >>> 16;
+	if (pairs !== fastPairs) {
+		return consistentHashSlowTail(h, best, minPos, pairs, numShards);
+	}
+	if ((numShards & 1) === 1) {
+		// the last, odd shard: its id is ≤ 32766 here, so the fast reduction applies
+		const half = mix32(h) & 0xffff;
+		const m = 65535 - shard;
+		if ((half >= m ? half - m : half) < minPos) best = shard;
+	}
+	return best;
+}
 
+/**
+ * Shards 32768..numShards−1 (only when numShards > 32769), with `%` and godropbox's early
+ * return; continues the chain from `h` after the first {@link FAST_PAIRS} pairs.
+ */
+function consistentHashSlowTail(
+	h: number,
+	best: number,
+	minPos: number,
+	pairs: number,
+	numShards: number,
+): number {
+	let shard = FAST_PAIRS * 2;
+	for (let i = FAST_PAIRS; i < pairs; i++) {
+		h = mix32(h);
 		let pos = (h & 0xffff) % (65535 - shard);
 		if (pos < minPos) {
 			best = shard;
@@ -96,14 +154,7 @@ function consistentHashCore(folded: number, numShards: number): number {
 		shard += 2;
 	}
 	if ((numShards & 1) === 1) {
-		let k = Math.imul(h, C1);
-		k = Math.imul((k << 15) | (k >>> 17), C2);
-		h = 12345 ^ k;
-		h = ((Math.imul((h << 13) | (h >>> 19), 5) + ADD) | 0) ^ 4;
-		h = Math.imul(h ^ (h >>> 16), F1);
-		h = Math.imul(h ^ (h >>> 13), F2);
-		h ^= h >>> 16;
-		if ((h & 0xffff) % (65535 - shard) < minPos) best = shard;
+		if ((mix32(h) & 0xffff) % (65535 - shard) < minPos) best = shard;
 	}
 	return best;
 }

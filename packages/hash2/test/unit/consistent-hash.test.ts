@@ -9,6 +9,7 @@ import {
 	hashKey64,
 	hashKey64Folded,
 } from "../../src/index.js";
+import { consistentHashReference } from "../../src/internal/consistent-hash-reference.js";
 import { mix32 } from "../../src/internal/mix32.js";
 
 interface Vector {
@@ -70,6 +71,63 @@ describe("consistentHash: godropbox vectors", () => {
 		for (const [key, expected] of table) {
 			expect(counts.map((n) => consistentHash(key, n))).toEqual(expected);
 		}
+	});
+});
+
+describe("optimized hot path vs the plain reference", () => {
+	// Seeded so a failure can be replayed: HASH2_SEED=<printed seed> npx vitest run …
+	const seed =
+		Number(process.env.HASH2_SEED ?? Math.floor(Math.random() * 2 ** 32)) >>> 0;
+	console.log(`consistent-hash randomized test seed: ${seed}`);
+	/** mulberry32: a small, seedable uint32 generator. */
+	let state = seed;
+	const nextU32 = (): number => {
+		state = (state + 0x6d2b79f5) | 0;
+		let t = Math.imul(state ^ (state >>> 15), state | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return (t ^ (t >>> 14)) >>> 0;
+	};
+
+	it("agrees on the vectors (the reference itself is right)", () => {
+		for (const v of vectors) {
+			const key = BigInt(v.key);
+			const [hi, lo] = split(key);
+			expect(consistentHashReference((hi ^ lo) >>> 0, v.shards)).toBe(v.expect);
+		}
+	});
+
+	it("agrees on 200,000 random (key, numShards) pairs", {
+		timeout: 60_000,
+	}, () => {
+		// numShards: 0..40 densely (the branchless/branchy switch at 8, the odd last shard),
+		// typical counts up to 1,100, and a few around 32,768 and up to 65,535 (slow tail).
+		let checked = 0;
+		for (let i = 0; i < 200_000; i++) {
+			const hi = nextU32();
+			const lo = nextU32();
+			const r = nextU32();
+			const n =
+				i % 500 === 0
+					? r & 0xffff
+					: i % 500 === 250
+						? 32_760 + (r % 20)
+						: i % 2 === 0
+							? r % 41
+							: r % 1_100;
+			const want = consistentHashReference((hi ^ lo) >>> 0, n);
+			const got = consistentHashHiLo(hi, lo, n);
+			if (got !== want) {
+				expect({ seed, hi, lo, n, got }).toEqual({
+					seed,
+					hi,
+					lo,
+					n,
+					got: want,
+				});
+			}
+			checked++;
+		}
+		expect(checked).toBe(200_000);
 	});
 });
 
