@@ -411,6 +411,54 @@ describe.skipIf(!ok)("EtcdShardManager on a real 3-member etcd cluster", () => {
 		await cluster.waitHealthy(30_000);
 	}, 180_000);
 
+	it("initialShards: serves them (stale) while there is no map, then the map replaces them", async () => {
+		const key = "/test/initial";
+		const m = await EtcdShardManager.create({
+			endpoints: cluster.endpoints,
+			key,
+			initialShards: ["127.0.0.1:30000", "127.0.0.1:30001"],
+		});
+		managers.push(m);
+		expect(m.shardStates()).toEqual([
+			{ address: "127.0.0.1:30000", state: ShardState.Active },
+			{ address: "127.0.0.1:30001", state: ShardState.Active },
+		]);
+		expect(m.stale).toBe(true);
+		expect(m.stats.mapVersion).toBe(0);
+		expect(m.stats.lastError?.code).toBe(EtcdShardMapErrorCode.NotFound);
+		await put(key, { version: 1, shards: shardsOf(3, "WriteOnly") });
+		await waitFor("map applied", () => m.stats.mapVersion === 1, 20_000);
+		expect(m.shardStates()).toHaveLength(3);
+		expect(m.stale).toBe(false);
+	}, 60_000);
+
+	it("initialShards with etcd unreachable: create() resolves at once and reports stale", async () => {
+		const t0 = Date.now();
+		await using m = await EtcdShardManager.create({
+			endpoints: ["http://127.0.0.1:1"],
+			key: "/test/unreachable",
+			initialShards: ["127.0.0.1:30000"],
+			requestTimeoutMs: 500,
+		});
+		expect(Date.now() - t0).toBeLessThan(10_000);
+		expect(m.stale).toBe(true);
+		expect(m.shardStates()).toHaveLength(1);
+		expect(m.stats.lastError?.code).toBe(EtcdShardMapErrorCode.Unavailable);
+	}, 60_000);
+
+	it("rejects bad options at the call", async () => {
+		const base = { endpoints: cluster.endpoints };
+		await expect(EtcdShardManager.create({})).rejects.toMatchObject({
+			code: "ERR_MEMCACHE_INVALID_ARGUMENT",
+		});
+		await expect(
+			EtcdShardManager.create({ ...base, checkIntervalMs: 0 }),
+		).rejects.toThrow(/checkIntervalMs must be a positive number/);
+		await expect(EtcdShardManager.create({ ...base, key: "" })).rejects.toThrow(
+			/key must be a non-empty string/,
+		);
+	});
+
 	it("close() cancels the watch, clears timers and closes its etcd client (no leaked handles)", async () => {
 		const key = "/test/close";
 		await put(key, { version: 1, shards: shardsOf(2) });

@@ -183,6 +183,7 @@ export class EtcdShardManager extends BaseShardManager {
 	#watcher: Watcher | undefined;
 	#watchDown = false;
 	#timer: NodeJS.Timeout | undefined;
+	#rewatchTimer: NodeJS.Timeout | undefined;
 	#syncing: Promise<void> | undefined;
 	#closing: Promise<void> | undefined;
 	#mapVersion = 0;
@@ -338,7 +339,9 @@ export class EtcdShardManager extends BaseShardManager {
 	override close(): Promise<void> {
 		this.#closing ??= (async () => {
 			if (this.#timer !== undefined) clearInterval(this.#timer);
+			if (this.#rewatchTimer !== undefined) clearTimeout(this.#rewatchTimer);
 			this.#timer = undefined;
+			this.#rewatchTimer = undefined;
 			const w = this.#watcher;
 			this.#watcher = undefined;
 			if (w !== undefined) {
@@ -483,15 +486,16 @@ export class EtcdShardManager extends BaseShardManager {
 	}
 
 	#rewatch(): void {
-		if (this.#closing !== undefined) return;
-		const t = setTimeout(() => {
+		if (this.#closing !== undefined || this.#rewatchTimer !== undefined) return;
+		this.#rewatchTimer = setTimeout(() => {
+			this.#rewatchTimer = undefined;
 			if (this.#closing !== undefined) return;
 			this.#read(false).then(
 				(rev) => this.#watch(rev),
 				() => this.#rewatch(),
 			);
 		}, 500);
-		t.unref();
+		this.#rewatchTimer.unref();
 	}
 
 	#confirm(): void {
