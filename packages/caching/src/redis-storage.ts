@@ -540,12 +540,14 @@ const REGROUPED = /same slots allocation group/;
  */
 function quitAndWait(client: Redis | Cluster): Promise<void> {
 	if (client.status === "end") return Promise.resolve();
-	let timer: NodeJS.Timeout | undefined;
+	let finish: () => void = () => {};
 	const ended = new Promise<void>((resolve) => {
-		client.once("end", () => resolve());
-		timer = setTimeout(resolve, 5000);
-		timer.unref();
+		finish = resolve;
 	});
+	const onEnd = (): void => finish();
+	const timer = setTimeout(onEnd, 5000);
+	timer.unref();
+	client.once("end", onEnd);
 	return client
 		.quit()
 		.then(
@@ -553,5 +555,8 @@ function quitAndWait(client: Redis | Cluster): Promise<void> {
 			() => client.disconnect(),
 		)
 		.then(() => (client.status === "end" ? undefined : ended))
-		.finally(() => clearTimeout(timer));
+		.finally(() => {
+			clearTimeout(timer);
+			client.removeListener("end", onEnd);
+		});
 }

@@ -248,9 +248,13 @@ describe.skipIf(!ok)("RedisStorage on a real Redis Cluster (3 masters)", () => {
 		expect(c.options.redisOptions).toMatchObject({ protocol: 2 });
 		for (const n of c.nodes("all"))
 			expect(n.options).toMatchObject({ protocol: 2 });
+		const conns = c.nodes("all");
+		expect(conns.length).toBe(3);
 		await s.set(item("x", 1));
 		await s.close();
 		expect(c.status).toBe("end");
+		// Every node connection is closed when close() resolves, not just asked to quit.
+		expect(conns.map((n) => n.status)).toEqual(conns.map(() => "end"));
 		await expect(s.get("x")).rejects.toMatchObject({
 			code: "ERR_CACHING_CLOSED",
 		});
