@@ -1,7 +1,8 @@
 /**
  * caching bench: our layers vs a raw memcache client, cache-manager and bentocache, one process,
  * interleaved rounds (test-utils runScenario). Bounded: BENCH_TIME_MS × BENCH_ROUNDS per
- * contender (defaults 300 ms × 5), ~25 s in total.
+ * contender (defaults 300 ms × 5), ~35 s in total. BENCH_ONLY=word[,word] runs only the
+ * scenarios whose title contains one of the words (e.g. BENCH_ONLY="100 in flight").
  *
  *   cd packages/caching && npx tsx bench/run.ts
  */
@@ -47,9 +48,21 @@ const ids = Array.from({ length: N }, (_, i) => `p${i}`);
 
 if (!(await requireServers("memcached", "redis"))) process.exit(0);
 
+const only = (process.env.BENCH_ONLY ?? "")
+	.split(",")
+	.map((w) => w.trim())
+	.filter((w) => w.length > 0);
+const want = (title: string): boolean =>
+	only.length === 0 || only.some((w) => title.includes(w));
+
 const cluster = await startMemcached({ count: 1 });
 const ns = await createRedisNamespace("caching_bench");
 const client = createClient({ servers: cluster.addresses, protocol: "binary" });
+// The meta protocol (own client: memcached fixes a connection's protocol at its first byte).
+const metaClient = createClient({
+	servers: cluster.addresses,
+	protocol: "meta",
+});
 const redis = new Redis(ns.url);
 
 // The backing storage is never reached on the hit path; it only answers the warm-up.
@@ -91,6 +104,21 @@ const oursBytes = new CacheOnStorage(
 );
 await oursBytes.getMulti(ids);
 await local.getMulti(ids);
+// Meta path: CacheOnStorage with meta leases (the default for a meta client) and without.
+const metaBytes = new MemcacheStorage<string, Uint8Array>(metaClient, {
+	keyOf: bytesKeyOf,
+	prefix: "y:",
+	codec: bytesCodec(),
+});
+const oursMeta = new CacheOnStorage(metaBytes, bytesBacking, {
+	keyOf: bytesKeyOf,
+});
+const oursMetaOff = new CacheOnStorage(metaBytes, bytesBacking, {
+	keyOf: bytesKeyOf,
+	metaLease: false,
+});
+if (!oursMeta.metaLeases || oursMetaOff.metaLeases)
+	throw new Error("meta lease detection");
 
 const bentoL2 = new BentoCache({
 	default: "l2",
@@ -122,142 +150,186 @@ let i = 0;
 const next = (): string => ids[i++ % N] as string;
 const results: { title: string; rows: BenchRow[] }[] = [];
 
-results.push({
-	title:
+if (
+	want(
 		"Hit path, 1 in flight: CacheOnStorage over MemcacheStorage vs a raw memcache get",
-	rows: await runScenario({
-		title: "hit path (1 in flight)",
-		ours: {
-			name: "CacheOnStorage → MemcacheStorage (get + JSON decode)",
-			fn: () => ours.get(next()),
-		},
-		peers: [
-			{
-				name: "raw @godropbox-ts/memcache get (bytes, no decode)",
-				fn: () => client.get(`b:${next()}`),
+	)
+)
+	results.push({
+		title:
+			"Hit path, 1 in flight: CacheOnStorage over MemcacheStorage vs a raw memcache get",
+		rows: await runScenario({
+			title: "hit path (1 in flight)",
+			ours: {
+				name: "CacheOnStorage → MemcacheStorage (get + JSON decode)",
+				fn: () => ours.get(next()),
 			},
-			{
-				name: "raw @godropbox-ts/memcache get + JSON decode",
-				fn: () => client.get(`b:${next()}`).then(decode),
-			},
-			{
-				name: "bentocache L2 (Redis) get",
-				fn: () => bentoL2.get({ key: next() }),
-			},
-		],
-	}),
-});
+			peers: [
+				{
+					name: "raw @godropbox-ts/memcache get (bytes, no decode)",
+					fn: () => client.get(`b:${next()}`),
+				},
+				{
+					name: "raw @godropbox-ts/memcache get + JSON decode",
+					fn: () => client.get(`b:${next()}`).then(decode),
+				},
+				{
+					name: "bentocache L2 (Redis) get",
+					fn: () => bentoL2.get({ key: next() }),
+				},
+			],
+		}),
+	});
 
-results.push({
-	title:
-		"Layer overhead, 100 in flight (bytes codec: no decode on either side)",
-	rows: await runScenario({
-		title: "layer overhead (100 in flight, bytes)",
-		opsPerCall: N,
-		ours: {
-			name: "CacheOnStorage → MemcacheStorage (bytesCodec)",
-			fn: () => Promise.all(ids.map((id) => oursBytes.get(id))),
-		},
-		peers: [
-			{
-				name: "raw @godropbox-ts/memcache get",
-				fn: () => Promise.all(ids.map((id) => client.get(`y:${id}`))),
+if (
+	want("Layer overhead, 100 in flight (bytes codec: no decode on either side)")
+)
+	results.push({
+		title:
+			"Layer overhead, 100 in flight (bytes codec: no decode on either side)",
+		rows: await runScenario({
+			title: "layer overhead (100 in flight, bytes)",
+			opsPerCall: N,
+			ours: {
+				name: "CacheOnStorage → MemcacheStorage (bytesCodec)",
+				fn: () => Promise.all(ids.map((id) => oursBytes.get(id))),
 			},
-		],
-	}),
-});
+			peers: [
+				{
+					name: "raw @godropbox-ts/memcache get",
+					fn: () => Promise.all(ids.map((id) => client.get(`y:${id}`))),
+				},
+			],
+		}),
+	});
 
-results.push({
-	title: "Hit path, 100 in flight",
-	rows: await runScenario({
-		title: "hit path (100 in flight)",
-		opsPerCall: N,
-		ours: {
-			name: "CacheOnStorage → MemcacheStorage",
-			fn: () => Promise.all(ids.map((id) => ours.get(id))),
-		},
-		peers: [
-			{
-				name: "raw @godropbox-ts/memcache get",
-				fn: () => Promise.all(ids.map((id) => client.get(`b:${id}`))),
+if (want("Hit path, 100 in flight"))
+	results.push({
+		title: "Hit path, 100 in flight",
+		rows: await runScenario({
+			title: "hit path (100 in flight)",
+			opsPerCall: N,
+			ours: {
+				name: "CacheOnStorage → MemcacheStorage",
+				fn: () => Promise.all(ids.map((id) => ours.get(id))),
 			},
-			{
-				name: "raw @godropbox-ts/memcache get + JSON decode",
-				fn: () =>
-					Promise.all(ids.map((id) => client.get(`b:${id}`).then(decode))),
-			},
-			{
-				name: "bentocache L2 (Redis) get",
-				fn: () => Promise.all(ids.map((key) => bentoL2.get({ key }))),
-			},
-		],
-	}),
-});
+			peers: [
+				{
+					name: "raw @godropbox-ts/memcache get",
+					fn: () => Promise.all(ids.map((id) => client.get(`b:${id}`))),
+				},
+				{
+					name: "raw @godropbox-ts/memcache get + JSON decode",
+					fn: () =>
+						Promise.all(ids.map((id) => client.get(`b:${id}`).then(decode))),
+				},
+				{
+					name: "bentocache L2 (Redis) get",
+					fn: () => Promise.all(ids.map((key) => bentoL2.get({ key }))),
+				},
+			],
+		}),
+	});
 
-results.push({
-	title: "Multi-get of 100 keys (keys/s)",
-	rows: await runScenario({
-		title: "multi-get 100 keys",
-		opsPerCall: N,
-		ours: {
-			name: "CacheOnStorage.getMulti → MemcacheStorage",
-			fn: () => ours.getMulti(ids),
-		},
-		peers: [
-			{
-				name: "raw @godropbox-ts/memcache getMulti",
-				fn: () => client.getMulti(ids.map((id) => `b:${id}`)),
+if (want("Hit path, 100 in flight, meta protocol"))
+	results.push({
+		title:
+			"Hit path, 100 in flight, meta protocol (bytes codec): CacheOnStorage with meta leases vs raw meta gets",
+		rows: await runScenario({
+			title: "meta protocol hit path (100 in flight, bytes)",
+			opsPerCall: N,
+			ours: {
+				name: "CacheOnStorage → MemcacheStorage (meta leases: mg N5 v f c …)",
+				fn: () => Promise.all(ids.map((id) => oursMeta.get(id))),
 			},
-			{
-				name: "raw @godropbox-ts/memcache getMulti + JSON decode",
-				fn: () =>
-					client.getMulti(ids.map((id) => `b:${id}`)).then((m) => {
-						const out: unknown[] = [];
-						for (const r of m.values()) out.push(decode(r));
-						return out;
-					}),
-			},
-			{
-				name: "bentocache L2 (Redis), 100 gets",
-				fn: () => Promise.all(ids.map((key) => bentoL2.get({ key }))),
-			},
-			{
-				name: "bentocache L1 memory + L2 Redis, 100 gets",
-				fn: () => Promise.all(ids.map((key) => bentoTiered.get({ key }))),
-			},
-			{ name: "cache-manager (memory) mget", fn: () => cm.mget(ids) },
-		],
-	}),
-});
+			peers: [
+				{
+					name: "raw meta client get (coalesced mg batch)",
+					fn: () => Promise.all(ids.map((id) => metaClient.get(`y:${id}`))),
+				},
+				{
+					name: "raw meta client metaGet(key, { vivify: 5 }) (one mg each)",
+					fn: () =>
+						Promise.all(
+							ids.map((id) => metaClient.metaGet(`y:${id}`, { vivify: 5 })),
+						),
+				},
+				{
+					name: "CacheOnStorage → MemcacheStorage (meta client, metaLease: false)",
+					fn: () => Promise.all(ids.map((id) => oursMetaOff.get(id))),
+				},
+			],
+		}),
+	});
 
-results.push({
-	title: "In-process hit path: CacheOnStorage over LocalMapStorage",
-	rows: await runScenario({
-		title: "in-process hit",
-		ours: {
-			name: "CacheOnStorage → LocalMapStorage",
-			fn: () => local.get(next()),
-		},
-		peers: [
-			{
-				name: "bentocache L1 memory + L2 Redis",
-				fn: () => bentoTiered.get({ key: next() }),
+if (want("Multi-get of 100 keys (keys/s)"))
+	results.push({
+		title: "Multi-get of 100 keys (keys/s)",
+		rows: await runScenario({
+			title: "multi-get 100 keys",
+			opsPerCall: N,
+			ours: {
+				name: "CacheOnStorage.getMulti → MemcacheStorage",
+				fn: () => ours.getMulti(ids),
 			},
-			{ name: "cache-manager (memory)", fn: () => cm.get(next()) },
-		],
-	}),
-});
+			peers: [
+				{
+					name: "raw @godropbox-ts/memcache getMulti",
+					fn: () => client.getMulti(ids.map((id) => `b:${id}`)),
+				},
+				{
+					name: "raw @godropbox-ts/memcache getMulti + JSON decode",
+					fn: () =>
+						client.getMulti(ids.map((id) => `b:${id}`)).then((m) => {
+							const out: unknown[] = [];
+							for (const r of m.values()) out.push(decode(r));
+							return out;
+						}),
+				},
+				{
+					name: "bentocache L2 (Redis), 100 gets",
+					fn: () => Promise.all(ids.map((key) => bentoL2.get({ key }))),
+				},
+				{
+					name: "bentocache L1 memory + L2 Redis, 100 gets",
+					fn: () => Promise.all(ids.map((key) => bentoTiered.get({ key }))),
+				},
+				{ name: "cache-manager (memory) mget", fn: () => cm.mget(ids) },
+			],
+		}),
+	});
+
+if (want("In-process hit path: CacheOnStorage over LocalMapStorage"))
+	results.push({
+		title: "In-process hit path: CacheOnStorage over LocalMapStorage",
+		rows: await runScenario({
+			title: "in-process hit",
+			ours: {
+				name: "CacheOnStorage → LocalMapStorage",
+				fn: () => local.get(next()),
+			},
+			peers: [
+				{
+					name: "bentocache L1 memory + L2 Redis",
+					fn: () => bentoTiered.get({ key: next() }),
+				},
+				{ name: "cache-manager (memory)", fn: () => cm.get(next()) },
+			],
+		}),
+	});
 
 const md = benchMarkdown(
 	`@godropbox-ts/caching (Node ${process.version}, ${process.platform}/${process.arch})`,
 	results,
 );
 console.log(`\n${md}`);
-writeBenchReport(md);
+// A partial run (BENCH_ONLY) must not replace the full report.
+if (only.length === 0) writeBenchReport(md);
 
 await bentoL2.disconnect();
 await bentoTiered.disconnect();
 redis.disconnect();
 await client.close();
+await metaClient.close();
 await ns.drop();
 await cluster.stop();

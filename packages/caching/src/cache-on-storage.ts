@@ -5,6 +5,7 @@ import {
 	InvalidOptionError,
 } from "./errors.js";
 import { channels } from "./internal/diagnostics.js";
+import { type FastRead, fastReadOf } from "./internal/fast-read.js";
 import { checkTtl, jitterTtl } from "./internal/ttl.js";
 import {
 	defaultKeyToString,
@@ -211,6 +212,7 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 	readonly #lease: ResolvedLease | undefined;
 	readonly #meta: MetaLeaseStorage<K, V> | undefined;
 	readonly #metaLease: ResolvedMetaLease;
+	readonly #fast: FastRead<K, V> | undefined;
 	readonly #inflight = new Map<string, Load<V>>();
 	readonly #s: MutableStats = {
 		hits: 0,
@@ -294,6 +296,7 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 				);
 		this.#metaLease = m;
 		this.#meta = ml !== false && isMetaLeaseStorage(cache) ? cache : undefined;
+		this.#fast = fastReadOf<K, V>(cache);
 		this.#guarded =
 			this.#meta === undefined && tomb > 0 && isFillGuardedStorage(cache)
 				? cache
@@ -356,6 +359,8 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 	get(key: K, options?: OperationOptions): Promise<V | undefined> {
 		if (this.#meta !== undefined)
 			return this.#metaGet(this.#meta, key, options);
+		if (this.#fast !== undefined)
+			return this.#fastGet(this.#fast, key, options);
 		// Not async: the hit path is the cache's promise plus one reaction.
 		let read: Promise<V | undefined>;
 		try {
@@ -368,6 +373,41 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 				cached !== undefined
 					? this.#hit(cached)
 					: this.#miss(key, true, options),
+			(err: unknown) => {
+				this.#cacheFailure("get", err);
+				return this.#miss(key, false, options);
+			},
+		);
+	}
+
+	/**
+	 * The hit path over a storage with a fast read (MemcacheStorage): the client's promise plus
+	 * one reaction that decodes and counts; a decode failure is a cache failure, as in `get`.
+	 */
+	#fastGet(
+		fast: FastRead<K, V>,
+		key: K,
+		options: OperationOptions | undefined,
+	): Promise<V | undefined> {
+		let read: Promise<unknown>;
+		try {
+			read = fast.read(key, options?.signal);
+		} catch (err) {
+			read = Promise.reject(err);
+		}
+		return read.then(
+			(raw) => {
+				let cached: V | undefined;
+				try {
+					cached = fast.decode(raw);
+				} catch (err) {
+					this.#cacheFailure("get", err);
+					return this.#miss(key, false, options);
+				}
+				return cached !== undefined
+					? this.#hit(cached)
+					: this.#miss(key, true, options);
+			},
 			(err: unknown) => {
 				this.#cacheFailure("get", err);
 				return this.#miss(key, false, options);

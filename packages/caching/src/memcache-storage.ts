@@ -18,6 +18,7 @@ import {
 	CodecError,
 	InvalidOptionError,
 } from "./errors.js";
+import { type FastRead, kFastRead } from "./internal/fast-read.js";
 import { checkTtl } from "./internal/ttl.js";
 import {
 	defaultKeyToString,
@@ -124,6 +125,18 @@ const LEASE_FLAGS = 0xc0de02;
 const EMPTY = new Uint8Array(0);
 const THIRTY_DAYS_S = 2_592_000;
 
+interface LeaseWaiter<V> {
+	resolve(r: LeaseRead<V>): void;
+	reject(err: unknown): void;
+}
+
+/** Lease reads of one tick, sent as one `metaGetMulti`. */
+interface LeaseBatch<V> {
+	readonly vivify: number;
+	readonly keys: string[];
+	readonly waiters: LeaseWaiter<V>[];
+}
+
 type MetaCalls = Required<
 	Pick<MemcacheStorageClient, "metaGet" | "metaSet" | "metaDelete">
 >;
@@ -162,9 +175,19 @@ export class MemcacheStorage<K, V>
 	readonly #codec: Codec<V>;
 	readonly #ttl: number;
 	readonly #meta: boolean;
+	#leaseBatch: LeaseBatch<V> | undefined;
 	readonly #decodeGet = (r: GetResponse): V | undefined =>
 		this.#decode(r, "get");
 	readonly #leaseOf = (r: MetaGetResponse): LeaseRead<V> => this.#lease(r);
+	/** @internal CacheOnStorage's one-reaction hit path (see internal/fast-read.ts). */
+	readonly [kFastRead]: FastRead<K, V> = {
+		read: (key, signal) =>
+			this.#client.get(
+				this.#key(key),
+				signal === undefined ? undefined : { signal },
+			),
+		decode: (raw) => this.#decode(raw as GetResponse, "get"),
+	};
 	#closed = false;
 
 	/** @throws {@link InvalidOptionError} (`ERR_CACHING_INVALID_OPTION`) for bad options. */
@@ -454,8 +477,51 @@ export class MemcacheStorage<K, V>
 		} catch (err) {
 			return Promise.reject(err);
 		}
-		return c.metaGet(k, o).then(this.#leaseOf);
+		const multi = this.#client.metaGetMulti;
+		if (o.signal !== undefined || typeof multi !== "function")
+			return c.metaGet(k, o).then(this.#leaseOf);
+		// Coalesce the lease reads of one tick into one quiet `mg` batch per server (as the
+		// memcache client does for plain gets): one request object instead of one per key.
+		let b = this.#leaseBatch;
+		if (b === undefined || b.vivify !== o.vivify) {
+			b = { vivify: o.vivify as number, keys: [], waiters: [] };
+			this.#leaseBatch = b;
+			process.nextTick(this.#flushLeases, b);
+		}
+		const batch = b;
+		return new Promise<LeaseRead<V>>((resolve, reject) => {
+			batch.keys.push(k);
+			batch.waiters.push({ resolve, reject });
+		});
 	}
+
+	readonly #flushLeases = (b: LeaseBatch<V>): void => {
+		if (this.#leaseBatch === b) this.#leaseBatch = undefined;
+		const c = this.#client as MetaCalls;
+		const { keys, waiters } = b;
+		const settle = (rs: readonly MetaGetResponse[]): void => {
+			for (let i = 0; i < waiters.length; i++) {
+				const w = waiters[i] as LeaseWaiter<V>;
+				try {
+					w.resolve(this.#lease(rs[i] as MetaGetResponse));
+				} catch (err) {
+					w.reject(err);
+				}
+			}
+		};
+		const fail = (err: unknown): void => {
+			for (const w of waiters) w.reject(err);
+		};
+		if (keys.length === 1)
+			c.metaGet(keys[0] as string, { vivify: b.vivify }).then(
+				(r) => settle([r]),
+				fail,
+			);
+		else
+			(this.#client as Required<Pick<MemcacheStorageClient, "metaGetMulti">>)
+				.metaGetMulti(keys, { vivify: b.vivify })
+				.then(settle, fail);
+	};
 
 	/** {@link MetaLeaseStorage.leaseGetMulti}: one quiet `mg` batch per server when the client has `metaGetMulti`. */
 	async leaseGetMulti(

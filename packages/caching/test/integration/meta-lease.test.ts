@@ -137,6 +137,33 @@ describe.skipIf(!ok)("CacheOnStorage with meta leases", () => {
 		);
 	});
 
+	it("binary fast hit path: an undecodable cached value is a cache failure (fallback; strict rejects)", async () => {
+		const bin = new RawBinaryClient({
+			address: cluster.addresses[0] as string,
+		});
+		closers.push(() => bin.close());
+		await bin.set({ key: "fp:alien", value: Buffer.from("x"), flags: 0 });
+		await itemsStorage(knex).set(item("alien", 9));
+		const cache = new MemcacheStorage<string, Item>(bin, {
+			keyOf,
+			prefix: "fp:",
+		});
+		const c = new CacheOnStorage(cache, itemsStorage(knex), { keyOf });
+		expect(c.metaLeases).toBe(false);
+		expect((await c.get("alien"))?.val).toBe(9);
+		expect(c.stats).toMatchObject({ cacheErrors: 1, loads: 1 });
+		const strict = new CacheOnStorage(cache, itemsStorage(knex), {
+			keyOf,
+			strict: true,
+		});
+		await bin.set({ key: "fp:alien", value: Buffer.from("x"), flags: 0 });
+		await expect(strict.get("alien")).rejects.toMatchObject({
+			code: "ERR_CACHING_CACHE_FAILED",
+		});
+		await cache.close();
+		expect((await c.get("alien"))?.val).toBe(9); // closed cache: a cache failure too
+	});
+
 	it("stampede: 150 concurrent gets in each of two instances → one storage read in total", async () => {
 		await itemsStorage(knex).set(item("cold", 11));
 		const shared = new InstrumentedStorage(itemsStorage(knex), 40, () => 0.99);
