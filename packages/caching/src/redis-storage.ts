@@ -39,7 +39,11 @@ export interface RedisStorageOptions<K, V> {
 	readonly keyOf: KeyOfFunc<K, V>;
 	/** Turns a key into the Redis key (after `prefix`). @defaultValue {@link defaultKeyToString} */
 	readonly keyToString?: ToStringFunc<K> | undefined;
-	/** Prepended to every key; `flush()` deletes only keys under it. @defaultValue "" */
+	/**
+	 * Prepended to every key (after the client's own ioredis `keyPrefix`, if any); `flush()`
+	 * deletes only keys under both. On a Cluster a `{hashtag}` prefix puts every key in one slot.
+	 * @defaultValue ""
+	 */
 	readonly prefix?: string | undefined;
 	/** Item ↔ bytes. @defaultValue {@link jsonCodec} */
 	readonly codec?: Codec<V> | undefined;
@@ -58,9 +62,10 @@ export interface RedisStorageOptions<K, V> {
  * ioredis routes and queues each.
  *
  * Values are the codec's bytes behind one header byte (item or fill-guard tombstone). Only
- * GET/SET/DEL/SCAN are used, whose replies are the same in RESP2 and RESP3; clients created by
- * {@link RedisStorage.connect} and {@link RedisStorage.connectCluster} pin `protocol: 2` so
- * ioredis 6's RESP3 default changes nothing.
+ * GET/SET/DEL/SCAN (and a no-op ECHO in cluster pipelines) are used, whose replies are the
+ * same in RESP2 and RESP3; clients created by {@link RedisStorage.connect} and
+ * {@link RedisStorage.connectCluster} pin `protocol: 2` so ioredis 6's RESP3 default changes
+ * nothing.
  */
 export class RedisStorage<K, V> implements FillGuardedStorage<K, V> {
 	readonly name: string;
