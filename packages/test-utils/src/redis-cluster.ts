@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -234,8 +234,13 @@ export async function startRedisCluster(
 	const procs: NodeProcess[] = [];
 	const admins: Redis[] = [];
 	let stopped: Promise<void> | undefined;
+	// If the test process exits without stop() (a crash, a closed output pipe), still leave
+	// no server and no directory behind.
 	const onExit = (): void => {
 		for (const p of procs) if (p.alive) p.child?.kill("SIGKILL");
+		try {
+			rmSync(dir, { recursive: true, force: true });
+		} catch {}
 	};
 	process.once("exit", onExit);
 	const stop = (): Promise<void> => {
