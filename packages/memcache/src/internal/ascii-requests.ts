@@ -68,51 +68,65 @@ export class AsciiGets extends PendingRequest<GetResponse[]> {
 		return 0;
 	}
 	parse(buf: Buffer, off: number): number {
-		let p = off;
-		for (;;) {
-			const n = this.#block(buf, p);
-			if (n <= 0) return p > off ? p - off : n;
-			p += n;
-			if (this.done || p >= buf.length) return p - off;
-		}
-	}
-	/** Parses one VALUE block or the END line at `p`. */
-	#block(buf: Buffer, p: number): number {
 		const h = this.#header;
-		const hl = scanValueHeader(buf, p, h);
-		if (hl === 0) return 0;
-		if (hl < 0) {
-			const e = lineEnd(buf, p);
-			if (e < 0) return 0;
-			if (!lineIs(buf, p, e, "END"))
+		const keys = this.keys;
+		const lengths = this.keyLengths;
+		const results = this.#results;
+		const len = buf.length;
+		let p = off;
+		while (p < len) {
+			const hl = scanValueHeader(buf, p, h);
+			if (hl === 0) break;
+			if (hl < 0) {
+				const e = lineEnd(buf, p);
+				if (e < 0) break;
+				if (!lineIs(buf, p, e, "END"))
+					throw new ProtocolViolation(
+						`Unexpected line in get response: ${JSON.stringify(buf.toString("utf8", p, e))}`,
+					);
+				this.#end();
+				return e + 2 - off;
+			}
+			const start = p + hl;
+			const end = start + h.bytes;
+			if (end + 2 > len) return p > off ? p - off : -(end + 2 - p);
+			// In-order fast path: memcached answers hits in request order, so the key is most
+			// likely the next one expected; an ASCII key (UTF-16 length = UTF-8 length) is
+			// compared byte for byte without making a string.
+			const ks = h.keyStart;
+			const kl = h.keyEnd - ks;
+			let idx = this.#next;
+			const k = keys[idx];
+			if (
+				k === undefined ||
+				lengths[idx] !== kl ||
+				k.length !== kl ||
+				!asciiEquals(buf, ks, k)
+			)
+				idx = this.#find(buf, ks, h.keyEnd);
+			else this.#next = idx + 1;
+			if (idx < 0 || results[idx] !== undefined)
 				throw new ProtocolViolation(
-					`Unexpected line in get response: ${JSON.stringify(buf.toString("utf8", p, e))}`,
+					`Unexpected key in VALUE line: ${JSON.stringify(buf.toString("utf8", ks, h.keyEnd))}`,
 				);
-			this.#end();
-			return e + 2 - p;
-		}
-		const start = p + hl;
-		const end = start + h.bytes;
-		const need = end + 2 - p;
-		if (buf.length - p < need) return -need;
-		const idx = this.#find(buf, h.keyStart, h.keyEnd);
-		if (idx < 0 || this.#results[idx] !== undefined)
-			throw new ProtocolViolation(
-				`Unexpected key in VALUE line: ${JSON.stringify(buf.toString("utf8", h.keyStart, h.keyEnd))}`,
+			if (buf[end] !== 0x0d || buf[end + 1] !== 0x0a)
+				throw new ProtocolViolation("Data block not terminated by CRLF");
+			// Copy the value out, so a retained value does not pin the whole receive chunk.
+			const value = Buffer.allocUnsafe(end - start);
+			value.set(
+				new Uint8Array(buf.buffer, buf.byteOffset + start, end - start),
 			);
-		if (buf[end] !== 0x0d || buf[end + 1] !== 0x0a)
-			throw new ProtocolViolation("Data block not terminated by CRLF");
-		// Copy the value out, so a retained value does not pin the whole receive chunk.
-		const value = Buffer.allocUnsafe(h.bytes);
-		value.set(buf.subarray(start, end));
-		this.#results[idx] = newGetResponse(
-			this.keys[idx] as string,
-			0,
-			h.flags,
-			value,
-			h.cas,
-		);
-		return need;
+			results[idx] = {
+				status: 0,
+				error: undefined,
+				key: keys[idx] as string,
+				value,
+				flags: h.flags,
+				dataVersionId: h.cas,
+			};
+			p = end + 2;
+		}
+		return p > off ? p - off : 0;
 	}
 	/** The index of the requested key whose bytes are `buf[ks..ke)`, or -1. */
 	#find(buf: Buffer, ks: number, ke: number): number {
