@@ -4,27 +4,22 @@ import { DropboxError } from "./dropbox-error.js";
 const CAN_CAPTURE = typeof Error.captureStackTrace === "function";
 
 /**
- * Creates a DropboxError whose stack starts at the caller of `api` (godropbox skips its own
- * frames with `runtime.Callers(3, …)`). The `super()` capture is switched off so the stack is
- * captured once, by `Error.captureStackTrace(error, api)`, not twice.
+ * A DropboxError created without a stack trace (`Error.stackTraceLimit` is 0 during `super()`),
+ * for a public function to capture right after with `Error.captureStackTrace(error, itself)`:
+ * the stack then starts at that function's caller (godropbox skips its own frames with
+ * `runtime.Callers(3, …)`), and is captured once, not twice. The capture is made by the public
+ * function itself, not by a shared helper, so no helper frame has to be walked over.
  */
-function create(
-	api: (...args: never[]) => unknown,
-	message: string,
-	cause: unknown,
-): DropboxError {
+function uncaptured(message: string, cause: unknown): DropboxError {
 	const options = cause === undefined || cause === null ? undefined : { cause };
 	if (!CAN_CAPTURE) return new DropboxError(message, options);
 	const limit = Error.stackTraceLimit;
 	Error.stackTraceLimit = 0;
-	let error: DropboxError;
 	try {
-		error = new DropboxError(message, options);
+		return new DropboxError(message, options);
 	} finally {
 		Error.stackTraceLimit = limit;
 	}
-	Error.captureStackTrace(error, api);
-	return error;
 }
 
 /**
@@ -38,7 +33,9 @@ function create(
  * ```
  */
 export function newError(message: string): DropboxError {
-	return create(newError, message, undefined);
+	const error = uncaptured(message, undefined);
+	if (CAN_CAPTURE) Error.captureStackTrace(error, newError);
+	return error;
 }
 
 /**
@@ -53,7 +50,9 @@ export function newError(message: string): DropboxError {
  * ```
  */
 export function newErrorf(fmt: string, ...args: unknown[]): DropboxError {
-	return create(newErrorf, format(fmt, ...args), undefined);
+	const error = uncaptured(format(fmt, ...args), undefined);
+	if (CAN_CAPTURE) Error.captureStackTrace(error, newErrorf);
+	return error;
 }
 
 /**
@@ -74,7 +73,9 @@ export function newErrorf(fmt: string, ...args: unknown[]): DropboxError {
  * ```
  */
 export function wrap(err: unknown, message: string): DropboxError {
-	return create(wrap, message, err);
+	const error = uncaptured(message, err);
+	if (CAN_CAPTURE) Error.captureStackTrace(error, wrap);
+	return error;
 }
 
 /** Like {@link wrap}, message built by `util.format` (see {@link newErrorf}); godropbox `Wrapf`. */
@@ -83,5 +84,7 @@ export function wrapf(
 	fmt: string,
 	...args: unknown[]
 ): DropboxError {
-	return create(wrapf, format(fmt, ...args), err);
+	const error = uncaptured(format(fmt, ...args), err);
+	if (CAN_CAPTURE) Error.captureStackTrace(error, wrapf);
+	return error;
 }

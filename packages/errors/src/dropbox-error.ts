@@ -123,25 +123,36 @@ export class DropboxError extends Error {
 		return isInstanceOfSubclass(value, this);
 	}
 
+	// `declare`: no class fields. With ES2022 class fields (`useDefineForClassFields`) every
+	// instance would get `code` and `info` defined as own properties (defineProperty semantics)
+	// even when undefined. The defaults live on the prototype (see below) and the constructor
+	// adds an own property only for a value that was given.
 	/** A stable, machine-readable code (see {@link DropboxErrorOptions.code}). */
-	readonly code: string | undefined;
+	declare readonly code: string | undefined;
 	/** Structured context (see {@link DropboxErrorOptions.info}). */
-	readonly info: Readonly<Record<string, unknown>> | undefined;
+	declare readonly info: Readonly<Record<string, unknown>> | undefined;
 
 	/**
 	 * @param message - this error's own message (may be empty or contain newlines).
 	 * @param options - `cause` (the wrapped error), `code`, `info`.
 	 */
 	constructor(message: string, options?: DropboxErrorOptions) {
-		const cause = options?.cause;
-		super(message, cause === undefined ? undefined : { cause });
 		const ctor = new.target as typeof DropboxError;
-		this.name =
-			Object.hasOwn(ctor, "errorName") && ctor.errorName !== undefined
-				? ctor.errorName
-				: ctor.name;
-		this.code = options?.code ?? ctor.code;
-		this.info = options?.info;
+		if (options === undefined) {
+			super(message);
+			if (ctor.code !== undefined) this.code = ctor.code;
+		} else {
+			// `Error` reads only `options.cause`; handing it our options object saves a copy. An
+			// explicit `cause: undefined` means "no inner error": no own `cause` at all.
+			super(message, options.cause === undefined ? undefined : options);
+			const code = options.code ?? ctor.code;
+			if (code !== undefined) this.code = code;
+			if (options.info !== undefined) this.info = options.info;
+		}
+		// `name` lives on the prototype, as `Error.prototype.name` does: set once per class.
+		if (ctor !== DropboxError && !Object.hasOwn(ctor.prototype, "name")) {
+			setClassName(ctor);
+		}
 	}
 
 	/** This error's own message, without the inner errors' (godropbox's `GetMessage()` method). */
@@ -193,13 +204,54 @@ export class DropboxError extends Error {
 	}
 }
 
-/** Every instance carries the brand through its prototype (no per-instance cost). */
-Object.defineProperty(DropboxError.prototype, DROPBOX_ERROR_BRAND, {
-	value: true,
-	enumerable: false,
-	writable: false,
-	configurable: false,
+/**
+ * Defaults every instance reads through its prototype (no per-instance cost): the brand,
+ * `name` (a literal, so a minifier renaming the class does not change it), and `code`/`info`
+ * for instances constructed without them. Non-enumerable, like `Error.prototype.name`.
+ */
+Object.defineProperties(DropboxError.prototype, {
+	[DROPBOX_ERROR_BRAND]: {
+		value: true,
+		enumerable: false,
+		writable: false,
+		configurable: false,
+	},
+	name: {
+		value: "DropboxError",
+		enumerable: false,
+		writable: true,
+		configurable: true,
+	},
+	code: {
+		value: undefined,
+		enumerable: false,
+		writable: true,
+		configurable: true,
+	},
+	info: {
+		value: undefined,
+		enumerable: false,
+		writable: true,
+		configurable: true,
+	},
 });
+
+/**
+ * Gives a subclass's prototype its `name`: the class's own `static errorName`, else the class
+ * name. Runs on the first construction of each subclass; a subclass that defines `name` on its
+ * prototype itself keeps it.
+ */
+function setClassName(ctor: typeof DropboxError): void {
+	Object.defineProperty(ctor.prototype, "name", {
+		value:
+			Object.hasOwn(ctor, "errorName") && ctor.errorName !== undefined
+				? ctor.errorName
+				: ctor.name,
+		enumerable: false,
+		writable: true,
+		configurable: true,
+	});
+}
 
 /** The shape of {@link DropboxError.toJSON} and of serialized causes. */
 export interface SerializedError {

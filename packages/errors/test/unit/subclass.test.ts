@@ -52,6 +52,21 @@ describe("DropboxError", () => {
 			"ERR_TEST_OVERRIDE",
 		);
 	});
+	it("keeps defaults on the prototype: own properties only for given values", () => {
+		expect(Object.keys(new DropboxError("x"))).toEqual([]);
+		expect(Object.hasOwn(new DropboxError("x"), "code")).toBe(false);
+		expect(Object.hasOwn(new DropboxError("x"), "name")).toBe(false);
+		const full = new DropboxError("x", { code: "ERR_TEST_X", info: { n: 1 } });
+		expect(Object.keys(full).sort()).toEqual(["code", "info"]);
+		expect(new DropboxError("x", { cause: undefined }).cause).toBeUndefined();
+		expect("cause" in new DropboxError("x", { cause: undefined })).toBe(false);
+		expect(new KeyTooLongError("k").code).toBe("ERR_TEST_KEY_TOO_LONG");
+		expect(Object.hasOwn(KeyTooLongError.prototype, "name")).toBe(true);
+		class Named extends DropboxError {}
+		Object.defineProperty(Named.prototype, "name", { value: "Custom" });
+		expect(new Named("n").name).toBe("Custom");
+		expect(new Named("n").stack?.startsWith("Custom: n\n")).toBe(true);
+	});
 	it("instanceof checks the subclass, not just any DropboxError", () => {
 		const plain = new DropboxError("p");
 		const key = new KeyTooLongError("k");
