@@ -523,6 +523,8 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 	): Promise<(V | undefined)[]> {
 		const n = keys.length;
 		if (n === 0) return [];
+		let cached: readonly (V | undefined)[];
+		let cacheOk = true;
 		if (this.#meta !== undefined) {
 			let reads: LeaseRead<V>[] | undefined;
 			try {
@@ -540,20 +542,21 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 				reads = undefined;
 			}
 			if (reads !== undefined) return this.#metaGetMulti(keys, reads, options);
-		}
-		let cached: readonly (V | undefined)[];
-		let cacheOk = true;
-		try {
-			cached = await this.#cache.getMulti(keys, options);
-			if (cached.length !== n)
-				throw new BadResultError(
-					`cache getMulti returned ${cached.length} slots for ${n} keys`,
-				);
-		} catch (err) {
-			this.#cacheFailure("getMulti", err);
+			// The lease read failed: read the storage and never fill unguarded.
 			cached = new Array<V | undefined>(n);
 			cacheOk = false;
-		}
+		} else
+			try {
+				cached = await this.#cache.getMulti(keys, options);
+				if (cached.length !== n)
+					throw new BadResultError(
+						`cache getMulti returned ${cached.length} slots for ${n} keys`,
+					);
+			} catch (err) {
+				this.#cacheFailure("getMulti", err);
+				cached = new Array<V | undefined>(n);
+				cacheOk = false;
+			}
 		const out = new Array<V | undefined>(n);
 		const kss = new Array<string>(n);
 		const waiting: number[] = [];
