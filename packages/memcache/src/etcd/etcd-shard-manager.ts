@@ -440,49 +440,45 @@ export class EtcdShardManager extends BaseShardManager {
 		let b = this.#client.watch().key(this.#o.key);
 		if (fromRevision !== undefined)
 			b = b.startRevision(String(fromRevision + 1));
-		b.create().then(
-			(w) => {
-				if (this.#closing !== undefined) {
-					w.cancel().catch(() => {});
-					return;
-				}
-				this.#watcher = w;
-				w.on("put", (kv) => {
-					this.#confirm();
-					this.#consider(kv.value, Number(kv.mod_revision));
-				});
-				w.on("delete", (kv) => {
-					this.#confirm();
-					this.#consider(undefined, Number(kv.mod_revision));
-				});
-				w.on("disconnected", (err) => {
-					if (this.#watchDown) return;
-					this.#watchDown = true;
-					this.#watchLost++;
-					publish({ type: "watch-lost", key: this.#o.key, error: err });
-				});
-				w.on("connected", () => {
-					if (!this.#watchDown) return;
-					this.#watchDown = false;
-					this.#watchRestored++;
-					publish({ type: "watch-restored", key: this.#o.key });
-					// etcd3 resumes the stream after the last revision it delivered; the read
-					// closes any gap (e.g. a compaction in between) at once.
-					this.#sync(false).catch(() => {});
-				});
-				w.on("error", (err) => {
-					// The server cancelled the watch (e.g. its start revision was compacted):
-					// start a new one after a fresh read.
-					this.#watchLost++;
-					publish({ type: "watch-lost", key: this.#o.key, error: err });
-					if (this.#watcher === w) this.#watcher = undefined;
-					w.removeAllListeners();
-					w.on("error", () => {});
-					this.#rewatch();
-				});
-			},
-			() => this.#rewatch(),
-		);
+		// `watcher()` (not `create()`, which resolves only once connected) hands the Watcher over
+		// at once, so close() can cancel a watch that never connected (etcd3 attaches it in the
+		// constructor and connects asynchronously).
+		const w = b.watcher();
+		this.#watcher = w;
+		w.on("put", (kv) => {
+			this.#confirm();
+			this.#consider(kv.value, Number(kv.mod_revision));
+		});
+		w.on("delete", (kv) => {
+			this.#confirm();
+			this.#consider(undefined, Number(kv.mod_revision));
+		});
+		w.on("disconnected", (err) => {
+			if (this.#watchDown) return;
+			this.#watchDown = true;
+			this.#watchLost++;
+			publish({ type: "watch-lost", key: this.#o.key, error: err });
+		});
+		w.on("connected", () => {
+			if (!this.#watchDown) return;
+			this.#watchDown = false;
+			this.#watchRestored++;
+			publish({ type: "watch-restored", key: this.#o.key });
+			// etcd3 resumes the stream after the last revision it delivered; the read
+			// closes any gap (e.g. a compaction in between) at once.
+			this.#sync(false).catch(() => {});
+		});
+		w.on("error", (err) => {
+			// The server cancelled the watch (e.g. its start revision was compacted):
+			// start a new one after a fresh read.
+			this.#watchLost++;
+			publish({ type: "watch-lost", key: this.#o.key, error: err });
+			if (this.#watcher === w) this.#watcher = undefined;
+			w.removeAllListeners();
+			// etcd3 has already detached a watcher the server cancelled: nothing to cancel.
+			w.on("error", () => {});
+			this.#rewatch();
+		});
 	}
 
 	#rewatch(): void {
