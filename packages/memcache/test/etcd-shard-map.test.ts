@@ -1,4 +1,7 @@
 // The stored shard-map format, on values (no etcd): what is accepted, what is rejected and why.
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
 	EtcdShardMapErrorCode,
@@ -141,5 +144,41 @@ describe("shard map format", () => {
 		expect(() => parseShardMap(Buffer.alloc(1024 * 1024 + 1, 32))).toThrow(
 			/bytes, the limit is/,
 		);
+	});
+});
+
+describe("packaging", () => {
+	it("nothing outside src/etcd imports etcd3 or the etcd entry (the main entry never loads it)", () => {
+		const src = path.resolve(
+			path.dirname(fileURLToPath(import.meta.url)),
+			"../src",
+		);
+		const offenders: string[] = [];
+		const walk = (dir: string): void => {
+			for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+				const p = path.join(dir, e.name);
+				if (e.isDirectory()) {
+					if (p !== path.join(src, "etcd")) walk(p);
+				} else if (/\.ts$/.test(e.name)) {
+					const text = fs.readFileSync(p, "utf8");
+					if (
+						/from\s+["'](etcd3|\.{1,2}\/(?:.*\/)?etcd\/[^"']*)["']/.test(text)
+					)
+						offenders.push(path.relative(src, p));
+				}
+			}
+		};
+		walk(src);
+		expect(offenders).toEqual([]);
+		const pkg = JSON.parse(
+			fs.readFileSync(path.resolve(src, "../package.json"), "utf8"),
+		) as {
+			peerDependencies?: Record<string, string>;
+			peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+			dependencies?: Record<string, string>;
+		};
+		expect(pkg.dependencies?.etcd3).toBeUndefined();
+		expect(pkg.peerDependencies?.etcd3).toBeDefined();
+		expect(pkg.peerDependenciesMeta?.etcd3?.optional).toBe(true);
 	});
 });
