@@ -1,8 +1,13 @@
+import type { ShardedClient } from "@godropbox-ts/memcache";
 import { expectTypeOf, test } from "vitest";
 import {
 	CacheOnStorage,
 	type CacheOnStorageStats,
+	isMetaLeaseStorage,
+	type LeaseRead,
 	LocalMapStorage,
+	MemcacheStorage,
+	type MetaLeaseStorage,
 	type Storage,
 } from "../../src/index.js";
 
@@ -48,4 +53,29 @@ test("CacheOnStorage composes two storages of the same types and exposes stable 
 	>();
 	// @ts-expect-error set takes an item, not a key/value pair
 	c.set(1, { id: 1, name: "x" });
+});
+
+test("meta leases: MemcacheStorage is a MetaLeaseStorage, the guard narrows, metaLease takes false or options", () => {
+	const client = {} as ShardedClient;
+	const m = new MemcacheStorage<number, Profile>(client, {
+		keyOf: (p) => p.id,
+	});
+	expectTypeOf(m).toMatchTypeOf<MetaLeaseStorage<number, Profile>>();
+	expectTypeOf(m.leaseGet(1, 5000)).toEqualTypeOf<
+		Promise<LeaseRead<Profile>>
+	>();
+	expectTypeOf<LeaseRead<Profile>["state"]>().toEqualTypeOf<
+		"hit" | "win" | "wait" | "bypass"
+	>();
+	const s: Storage<number, Profile> = m;
+	if (isMetaLeaseStorage(s))
+		expectTypeOf(s).toMatchTypeOf<MetaLeaseStorage<number, Profile>>();
+	const c = new CacheOnStorage(m, m, {
+		keyOf: (p) => p.id,
+		metaLease: { staleGrace: 1000 },
+	});
+	expectTypeOf(c.metaLeases).toBeBoolean();
+	new CacheOnStorage(m, m, { keyOf: (p) => p.id, metaLease: false });
+	// @ts-expect-error metaLease is false or an options object
+	new CacheOnStorage(m, m, { keyOf: (p) => p.id, metaLease: true });
 });
