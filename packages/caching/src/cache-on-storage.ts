@@ -213,6 +213,8 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 	readonly #meta: MetaLeaseStorage<K, V> | undefined;
 	readonly #metaLease: ResolvedMetaLease;
 	readonly #fast: FastRead<K, V> | undefined;
+	/** Meta path with staleGrace: keys this instance invalidated → until when (ms). */
+	readonly #wrote = new Map<string, number>();
 	readonly #inflight = new Map<string, Load<V>>();
 	readonly #s: MutableStats = {
 		hits: 0,
@@ -445,7 +447,7 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		options: OperationOptions | undefined,
 	): V | undefined | Promise<V | undefined> {
 		if (r.state === "bypass") return this.#miss(key, false, options);
-		if (this.#serveStale(r)) return this.#staleValue(r.value as V, 1);
+		if (this.#serveStale(r, key)) return this.#staleValue(r.value as V, 1);
 		this.#s.misses++;
 		if (channels.miss.hasSubscribers)
 			channels.miss.publish({ name: this.name, keys: 1 });
@@ -464,12 +466,24 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 			.promise;
 	}
 
-	#serveStale(r: LeaseRead<V>): boolean {
-		return (
-			r.state === "wait" &&
-			r.value !== undefined &&
-			this.#metaLease.staleGrace > 0
-		);
+	/**
+	 * A lease loser may take the stale value within the grace period — unless this instance
+	 * wrote the key during it: a process reads its own writes.
+	 */
+	#serveStale(r: LeaseRead<V>, key: K): boolean {
+		if (
+			r.state !== "wait" ||
+			r.value === undefined ||
+			this.#metaLease.staleGrace === 0
+		)
+			return false;
+		if (this.#wrote.size === 0) return true;
+		const ks = this.#ks(key);
+		const until = this.#wrote.get(ks);
+		if (until === undefined) return true;
+		if (until > Date.now()) return false;
+		this.#wrote.delete(ks);
+		return true;
 	}
 
 	#staleValue(v: V, n: number): V | undefined {
@@ -694,7 +708,7 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 				else out[i] = v;
 				continue;
 			}
-			if (this.#serveStale(r)) {
+			if (this.#serveStale(r, keys[i] as K)) {
 				out[i] = this.#staleValue(r.value as V, 1);
 				continue;
 			}
@@ -881,7 +895,7 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 						nowWon.push(i);
 						nowWonTokens.push(r.token);
 					} else if (r.state === "bypass") nofill.push(i);
-					else if (this.#serveStale(r))
+					else if (this.#serveStale(r, keys[i] as K))
 						out[i] = this.#staleValue(r.value as V, 1);
 					else {
 						still.push(i);
@@ -1315,6 +1329,16 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		await this.#invalidate(keys, kss);
 	}
 
+	#rememberWrites(kss: readonly string[], grace: number): void {
+		const now = Date.now();
+		if (this.#wrote.size >= 10_000)
+			for (const [ks, until] of this.#wrote)
+				if (until <= now) this.#wrote.delete(ks);
+		// memcached keeps the stale item up to one second longer than asked (whole seconds).
+		const until = now + Math.ceil(grace / 1000) * 1000 + 1000;
+		for (const ks of kss) this.#wrote.set(ks, until);
+	}
+
 	#markInvalidated(kss: readonly string[]): Promise<unknown>[] {
 		const pending: Promise<unknown>[] = [];
 		for (const ks of kss) {
@@ -1332,9 +1356,11 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		// A fill already sent for a racing load must land before our delete, not after it.
 		if (pending.length > 0) await Promise.allSettled(pending);
 		try {
-			if (this.#meta !== undefined)
-				await this.#meta.leaseInvalidate(keys, this.#metaLease.staleGrace);
-			else if (this.#guarded !== undefined)
+			if (this.#meta !== undefined) {
+				const grace = this.#metaLease.staleGrace;
+				await this.#meta.leaseInvalidate(keys, grace);
+				if (grace > 0) this.#rememberWrites(kss, grace);
+			} else if (this.#guarded !== undefined)
 				await this.#guarded.invalidateMulti(keys, this.#tombstoneTtl);
 			else if (keys.length === 1) await this.#cache.delete(keys[0] as K);
 			else await this.#cache.deleteMulti(keys);

@@ -283,8 +283,13 @@ describe.skipIf(!ok)("CacheOnStorage with meta leases", () => {
 		);
 		expect(during.every((g) => g?.val === 1)).toBe(true);
 		expect(other.stats.staleServed).toBe(20);
+		// The writer's own instance reads its write: it waits for the refresh, no stale value.
+		const own = writer.get("swr");
+		await new Promise((r) => setTimeout(r, 30));
 		gated.open();
 		expect((await refreshing)?.val).toBe(2);
+		expect((await own)?.val).toBe(2);
+		expect(writer.stats.staleServed).toBe(0);
 		expect(refresher.stats).toMatchObject({ leaseWins: 1, fills: 1 });
 		const after = await other.get("swr");
 		expect(after?.val).toBe(2);
