@@ -37,6 +37,13 @@ function asciiEquals(buf: Buffer, off: number, s: string): boolean {
 	return true;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Values up to this size share a copied run of the reply; larger ones get their own copy. */
+const SHARE_MAX = 2048;
+/** Longest run of small values copied (and kept alive) together, bytes. */
+const SPAN_MAX = 16 * 1024;
+
 /** How far ahead of the expected position a VALUE key is looked for before the map. */
 const IN_ORDER_LOOKAHEAD = 8;
 
@@ -56,6 +63,9 @@ export class AsciiGets extends PendingRequest<GetResponse[]> {
 	#index: Map<string, number> | undefined;
 	/** The requested key expected next (in-order hint). */
 	#next = 0;
+	/** Values parsed from the current buffer and not yet copied: (response, start, end)… */
+	readonly #pending: (Mutable<GetResponse> | number)[] = [];
+	#spanStart = 0;
 	constructor(
 		readonly keys: readonly string[],
 		readonly keyLengths: readonly number[],
@@ -68,6 +78,13 @@ export class AsciiGets extends PendingRequest<GetResponse[]> {
 		return 0;
 	}
 	parse(buf: Buffer, off: number): number {
+		try {
+			return this.#parse(buf, off);
+		} finally {
+			this.#copySpan(buf);
+		}
+	}
+	#parse(buf: Buffer, off: number): number {
 		const h = this.#header;
 		const keys = this.keys;
 		const lengths = this.keyLengths;
@@ -84,6 +101,7 @@ export class AsciiGets extends PendingRequest<GetResponse[]> {
 					throw new ProtocolViolation(
 						`Unexpected line in get response: ${JSON.stringify(buf.toString("utf8", p, e))}`,
 					);
+				this.#copySpan(buf);
 				this.#end();
 				return e + 2 - off;
 			}
@@ -111,23 +129,62 @@ export class AsciiGets extends PendingRequest<GetResponse[]> {
 				);
 			if (buf[end] !== 0x0d || buf[end + 1] !== 0x0a)
 				throw new ProtocolViolation("Data block not terminated by CRLF");
-			// Copy the value out, so a retained value does not pin the whole receive chunk.
-			const value = Buffer.allocUnsafe(end - start);
-			value.set(
-				new Uint8Array(buf.buffer, buf.byteOffset + start, end - start),
-			);
-			results[idx] = {
+			const r: Mutable<GetResponse> = {
 				status: 0,
 				error: undefined,
 				key: keys[idx] as string,
-				value,
+				value: undefined,
 				flags: h.flags,
 				dataVersionId: h.cas,
 			};
+			this.#addValue(buf, r, start, end);
+			results[idx] = r;
 			p = end + 2;
 		}
 		return p > off ? p - off : 0;
 	}
+
+	/**
+	 * Values are copied out of the receive buffer (a retained value must not pin a whole socket
+	 * chunk): small values in runs of at most {@link SPAN_MAX} bytes, one allocation and one copy
+	 * per run, each value a view of its run (Node's own pool shares 8 KiB slabs between small
+	 * Buffers the same way, but costs an allocation and a copy per value). Larger values get their
+	 * own copy. Runs are copied before `parse` returns or throws.
+	 */
+	#addValue(
+		buf: Buffer,
+		r: Mutable<GetResponse>,
+		start: number,
+		end: number,
+	): void {
+		if (end - start > SHARE_MAX) {
+			const own = Buffer.allocUnsafe(end - start);
+			buf.copy(own, 0, start, end);
+			r.value = own;
+			return;
+		}
+		const pending = this.#pending;
+		if (pending.length > 0 && end - this.#spanStart > SPAN_MAX)
+			this.#copySpan(buf);
+		if (pending.length === 0) this.#spanStart = start;
+		pending.push(r, start, end);
+	}
+
+	#copySpan(buf: Buffer): void {
+		const pending = this.#pending;
+		if (pending.length === 0) return;
+		const base = this.#spanStart;
+		const last = pending[pending.length - 1] as number;
+		const span = Buffer.allocUnsafeSlow(last - base);
+		buf.copy(span, 0, base, last);
+		for (let i = 0; i < pending.length; i += 3)
+			(pending[i] as Mutable<GetResponse>).value = span.subarray(
+				(pending[i + 1] as number) - base,
+				(pending[i + 2] as number) - base,
+			);
+		pending.length = 0;
+	}
+
 	/** The index of the requested key whose bytes are `buf[ks..ke)`, or -1. */
 	#find(buf: Buffer, ks: number, ke: number): number {
 		const keys = this.keys;

@@ -305,3 +305,50 @@ describe("AsciiGets: replies split at random points", () => {
 		expect(r?.value?.toString()).toBe("abc");
 	});
 });
+
+describe("AsciiGets: value copies", () => {
+	it("small values share copied runs of at most 16 KiB, large ones get their own copy", async () => {
+		const keys = Array.from({ length: 400 }, (_, i) => `s${i}`);
+		const hits = new Map<string, Hit>();
+		keys.forEach((k, i) => {
+			const size = i % 50 === 7 ? 3000 + i : 100 + (i % 13);
+			hits.set(k, {
+				value: Buffer.alloc(size, k),
+				flags: i,
+				cas: BigInt(i + 1),
+			});
+		});
+		const reply = Buffer.concat([
+			...keys.map((k) => block(k, hits.get(k) as Hit)),
+			Buffer.from("END\r\n"),
+		]);
+		for (const seed of [1, 2, 3]) {
+			const req = gets(keys);
+			feedSplit([req], reply, seed, seed === 1 ? reply.length : 5000);
+			const rs = await req.promise;
+			expectResults(rs, keys, hits);
+			for (const r of rs) {
+				const v = r.value as Buffer;
+				// No view of the receive chunk: each value's memory is a copy of bounded size.
+				expect(v.buffer).not.toBe(reply.buffer);
+				if (v.length <= 2048)
+					expect(v.buffer.byteLength).toBeLessThanOrEqual(16 * 1024);
+			}
+		}
+	});
+
+	it("values parsed before a violation in the same chunk are complete", async () => {
+		const req = gets(["a", "b", "c"]);
+		const err = feedAll(
+			req,
+			"VALUE a 0 3 1\r\none\r\nVALUE b 0 3 2\r\ntwo\r\nVALUE zz 0 1 1\r\nx\r\nEND\r\n",
+		);
+		expect(err).toBeInstanceOf(ProtocolViolation);
+		const [a, b, c] = await req.promise;
+		expect([a?.value?.toString(), b?.value?.toString()]).toEqual([
+			"one",
+			"two",
+		]);
+		expect(c?.error?.code).toBe("ERR_MEMCACHE_PROTOCOL");
+	});
+});
