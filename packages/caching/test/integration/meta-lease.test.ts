@@ -248,6 +248,23 @@ describe.skipIf(!ok)("CacheOnStorage with meta leases", () => {
 		}
 	});
 
+	it("write-through on the meta path: the written item is cached and an older fill cannot replace it", async () => {
+		const db = itemsStorage(knex);
+		await db.set(item("wt", 1));
+		const gated = new GatedStorage(db);
+		const reader = instance("wt:", gated);
+		const writer = instance("wt:", db, { writePolicy: "write-through" });
+		gated.close();
+		const pending = reader.get("wt");
+		await gated.entered;
+		await writer.set(item("wt", 2)); // UPSERT, then a plain set: the CAS changes
+		gated.open();
+		expect((await pending)?.val).toBe(1);
+		expect(reader.stats.fillsSkipped).toBe(1);
+		expect((await cacheOf("wt:").get("wt"))?.val).toBe(2);
+		expect((await reader.get("wt"))?.val).toBe(2);
+	});
+
 	it("control: without meta leases and without tombstones the same interleaving stores the old value", async () => {
 		const db = itemsStorage(knex);
 		await db.set(item("ctl", 1));
