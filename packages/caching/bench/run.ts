@@ -113,6 +113,10 @@ const metaBytes = new MemcacheStorage<string, Uint8Array>(metaClient, {
 const oursMeta = new CacheOnStorage(metaBytes, bytesBacking, {
 	keyOf: bytesKeyOf,
 });
+const oursMetaMg = new CacheOnStorage(metaBytes, bytesBacking, {
+	keyOf: bytesKeyOf,
+	metaLease: { plainHits: false },
+});
 const oursMetaOff = new CacheOnStorage(metaBytes, bytesBacking, {
 	keyOf: bytesKeyOf,
 	metaLease: false,
@@ -239,12 +243,16 @@ if (want("Hit path, 100 in flight, meta protocol"))
 			title: "meta protocol hit path (100 in flight, bytes)",
 			opsPerCall: N,
 			ours: {
-				name: "CacheOnStorage → MemcacheStorage (meta leases: mg N5 v f c …)",
+				name: "CacheOnStorage → MemcacheStorage (meta leases, default: plain get first)",
 				fn: () => Promise.all(ids.map((id) => oursMeta.get(id))),
 			},
 			peers: [
 				{
-					name: "raw meta client get (coalesced mg batch)",
+					name: "CacheOnStorage → MemcacheStorage (meta leases, plainHits: false: mg N5 per key)",
+					fn: () => Promise.all(ids.map((id) => oursMetaMg.get(id))),
+				},
+				{
+					name: "raw meta client get (coalesced)",
 					fn: () => Promise.all(ids.map((id) => metaClient.get(`y:${id}`))),
 				},
 				{

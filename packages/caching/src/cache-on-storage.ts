@@ -102,6 +102,12 @@ export interface CacheOnStorageOptions<K, V> {
 	 * - `staleGrace`: ms. `0`: writes delete the cache entry (`md`). `> 0`: writes mark it stale
 	 *   for this long (`md … I T`); a reader that loses the lease within it gets the old value
 	 *   at once (counted in `staleServed`) while the winner refreshes. @defaultValue 0
+	 * - `plainHits`: with `staleGrace` 0, read with the client's plain get first (coalesced,
+	 *   as cheap as the binary path) and take the lease read only for keys it missed (one more
+	 *   round trip on a miss). A plain get cannot see memcached's stale flag, so an item
+	 *   another instance invalidated with `staleGrace > 0` reads as a hit here for at most that
+	 *   grace period; use one `staleGrace` per key space, or `false` to always read with `mg`.
+	 *   @defaultValue true
 	 */
 	readonly metaLease?:
 		| false
@@ -110,6 +116,7 @@ export interface CacheOnStorageOptions<K, V> {
 				readonly wait?: number | undefined;
 				readonly poll?: number | undefined;
 				readonly staleGrace?: number | undefined;
+				readonly plainHits?: boolean | undefined;
 		  }
 		| undefined;
 	/** Random source in [0, 1) for jitter (inject for tests). @defaultValue Math.random */
@@ -213,6 +220,8 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 	readonly #meta: MetaLeaseStorage<K, V> | undefined;
 	readonly #metaLease: ResolvedMetaLease;
 	readonly #fast: FastRead<K, V> | undefined;
+	/** Meta path with staleGrace 0: hits are read with the client's plain (coalesced) get. */
+	readonly #plainFirst: boolean;
 	/** Meta path with staleGrace: keys this instance invalidated → until when (ms). */
 	readonly #wrote = new Map<string, number>();
 	readonly #inflight = new Map<string, Load<V>>();
@@ -299,6 +308,11 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		this.#metaLease = m;
 		this.#meta = ml !== false && isMetaLeaseStorage(cache) ? cache : undefined;
 		this.#fast = fastReadOf<K, V>(cache);
+		this.#plainFirst =
+			this.#meta !== undefined &&
+			m.staleGrace === 0 &&
+			this.#fast !== undefined &&
+			mo?.plainHits !== false;
 		this.#guarded =
 			this.#meta === undefined && tomb > 0 && isFillGuardedStorage(cache)
 				? cache
@@ -359,7 +373,7 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 	 * process) and fills the cache.
 	 */
 	get(key: K, options?: OperationOptions): Promise<V | undefined> {
-		if (this.#meta !== undefined)
+		if (this.#meta !== undefined && !this.#plainFirst)
 			return this.#metaGet(this.#meta, key, options);
 		if (this.#fast !== undefined)
 			return this.#fastGet(this.#fast, key, options);
@@ -408,13 +422,35 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 				}
 				return cached !== undefined
 					? this.#hit(cached)
-					: this.#miss(key, true, options);
+					: this.#meta !== undefined
+						? this.#plainMiss(this.#meta, key, options)
+						: this.#miss(key, true, options);
 			},
 			(err: unknown) => {
 				this.#cacheFailure("get", err);
 				return this.#miss(key, false, options);
 			},
 		);
+	}
+
+	/**
+	 * Meta path, plain read first: a key the plain get missed joins a load in flight in this
+	 * process, or takes the lease read (`mg … N`), which may also find the item filled by now.
+	 */
+	#plainMiss(
+		meta: MetaLeaseStorage<K, V>,
+		key: K,
+		options: OperationOptions | undefined,
+	): Promise<V | undefined> {
+		const running = this.#inflight.get(this.#ks(key));
+		if (running !== undefined) {
+			this.#s.misses++;
+			this.#s.coalesced++;
+			if (channels.coalesced.hasSubscribers)
+				channels.coalesced.publish({ name: this.name, keys: 1 });
+			return running.promise;
+		}
+		return this.#metaGet(meta, key, options);
 	}
 
 	#metaGet(
@@ -540,23 +576,11 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		let cached: readonly (V | undefined)[];
 		let cacheOk = true;
 		if (this.#meta !== undefined) {
-			let reads: LeaseRead<V>[] | undefined;
-			try {
-				reads = await this.#meta.leaseGetMulti(
-					keys,
-					this.#metaLease.ttl,
-					options,
-				);
-				if (reads.length !== n)
-					throw new BadResultError(
-						`cache leaseGetMulti returned ${reads.length} slots for ${n} keys`,
-					);
-			} catch (err) {
-				this.#cacheFailure("leaseGetMulti", err);
-				reads = undefined;
-			}
-			if (reads !== undefined) return this.#metaGetMulti(keys, reads, options);
-			// The lease read failed: read the storage and never fill unguarded.
+			const got = this.#plainFirst
+				? await this.#plainThenLease(this.#meta, keys, options)
+				: await this.#leaseRead(this.#meta, keys, options);
+			if (got !== undefined) return got;
+			// The cache read failed: read the storage and never fill unguarded.
 			cached = new Array<V | undefined>(n);
 			cacheOk = false;
 		} else
@@ -681,6 +705,74 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 			this.#cacheFailure("flush", err, false);
 			throw new InvalidationFailedError([], err);
 		}
+	}
+
+	/** Lease reads of `keys`, then the meta path; undefined when the cache read failed. */
+	async #leaseRead(
+		meta: MetaLeaseStorage<K, V>,
+		keys: readonly K[],
+		options: OperationOptions | undefined,
+	): Promise<(V | undefined)[] | undefined> {
+		let reads: LeaseRead<V>[];
+		try {
+			reads = await meta.leaseGetMulti(keys, this.#metaLease.ttl, options);
+			if (reads.length !== keys.length)
+				throw new BadResultError(
+					`cache leaseGetMulti returned ${reads.length} slots for ${keys.length} keys`,
+				);
+		} catch (err) {
+			this.#cacheFailure("leaseGetMulti", err);
+			return undefined;
+		}
+		return this.#metaGetMulti(keys, reads, options);
+	}
+
+	/**
+	 * Plain multi-get first (one `gets`); only the missed keys take lease reads. Undefined when
+	 * the plain read failed.
+	 */
+	async #plainThenLease(
+		meta: MetaLeaseStorage<K, V>,
+		keys: readonly K[],
+		options: OperationOptions | undefined,
+	): Promise<(V | undefined)[] | undefined> {
+		const n = keys.length;
+		let plain: readonly (V | undefined)[];
+		try {
+			plain = await this.#cache.getMulti(keys, options);
+			if (plain.length !== n)
+				throw new BadResultError(
+					`cache getMulti returned ${plain.length} slots for ${n} keys`,
+				);
+		} catch (err) {
+			this.#cacheFailure("getMulti", err);
+			return undefined;
+		}
+		const out = new Array<V | undefined>(n);
+		const missed: number[] = [];
+		let hits = 0;
+		for (let i = 0; i < n; i++) {
+			const v = plain[i];
+			if (v === undefined) {
+				missed.push(i);
+				continue;
+			}
+			hits++;
+			if (this.#neg?.isNegative(v)) this.#s.negativeHits++;
+			else out[i] = v;
+		}
+		this.#s.hits += hits;
+		if (hits > 0 && channels.hit.hasSubscribers)
+			channels.hit.publish({ name: this.name, keys: hits });
+		if (missed.length === 0) return out;
+		const rest = await this.#leaseRead(
+			meta,
+			missed.map((i) => keys[i] as K),
+			options,
+		);
+		if (rest === undefined) return undefined;
+		for (let j = 0; j < missed.length; j++) out[missed[j] as number] = rest[j];
+		return out;
 	}
 
 	async #metaGetMulti(

@@ -173,6 +173,21 @@ describe.skipIf(!ok)("CacheOnStorage on memcached + MariaDB", () => {
 		expect(r.stale).toEqual([]);
 	}, 30_000);
 
+	it("race on the meta path, every read with mg (plainHits: false): no key is stale afterwards", async () => {
+		const r = await race(
+			"mgrace:",
+			{ metaLease: { plainHits: false } },
+			0,
+			"meta",
+		);
+		console.log(
+			`race (meta, plainHits false): ${r.ops} ops over ${r.keys} keys, fills skipped ${r.skipped}, cached at the end ${r.present}, stale ${r.stale.length}`,
+		);
+		expect(r.ops).toBeGreaterThan(100);
+		expect(r.present).toBeGreaterThan(r.keys / 2);
+		expect(r.stale).toEqual([]);
+	}, 30_000);
+
 	it("race on the meta path with staleGrace: no key is stale once the grace period is over", async () => {
 		const r = await race(
 			"grace:",
