@@ -85,10 +85,15 @@ export function encodeMetaCommand(
 	flags: string,
 ): void {
 	w.ensure(3 + key.length);
-	w.str(cmd, 2);
+	w.u8(cmd.charCodeAt(0));
+	w.u8(cmd.charCodeAt(1));
 	w.u8(0x20);
 	w.str(key.token, key.length);
-	w.ascii(key.base64 ? ` b${flags}\r\n` : `${flags}\r\n`);
+	if (key.base64) w.ascii(" b");
+	w.ascii(flags);
+	w.ensure(2);
+	w.u8(0x0d);
+	w.u8(0x0a);
 }
 
 /** `ms <key> <datalen>[ b]<flags>\r\n<data>\r\n`. */
@@ -98,15 +103,18 @@ export function encodeMetaSet(
 	value: Uint8Array,
 	flags: string,
 ): void {
-	w.ensure(3 + key.length);
-	w.str("ms", 2);
+	w.ensure(4 + key.length);
+	w.u8(0x6d);
+	w.u8(0x73);
 	w.u8(0x20);
 	w.str(key.token, key.length);
-	w.ascii(
-		key.base64
-			? ` ${value.length} b${flags}\r\n`
-			: ` ${value.length}${flags}\r\n`,
-	);
+	w.u8(0x20);
+	w.decimal(value.length);
+	if (key.base64) w.ascii(" b");
+	w.ascii(flags);
+	w.ensure(2);
+	w.u8(0x0d);
+	w.u8(0x0a);
 	w.bytes(value);
 	w.ensure(2);
 	w.u8(0x0d);

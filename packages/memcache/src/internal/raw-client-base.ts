@@ -465,10 +465,22 @@ export abstract class RawClientBase implements Client {
 		} catch (err) {
 			return Promise.reject(err);
 		}
-		return this.#mutate([m], options?.signal).then(
-			(r) => r[0] as MutateResponse,
+		if (!("kind" in m)) {
+			this.#stats.errors++;
+			return Promise.resolve(m);
+		}
+		// One mutation: one promise layer over the request (no batch re-assembly).
+		return withSignal(
+			this.send(this.mutateRequest([m])).then(this.#firstMutation),
+			options?.signal,
 		);
 	}
+
+	#firstMutation = (results: MutateResponse[]): MutateResponse => {
+		const r = results[0] as MutateResponse;
+		if (r.error !== undefined) this.#stats.errors++;
+		return r;
+	};
 
 	#multi(
 		kind: MutationKind,

@@ -61,6 +61,13 @@ export class Writer {
 
 	/** Writes a string's bytes; `byteLength` must be its exact UTF-8 length (ensured by caller). */
 	str(s: string, byteLength: number): void {
+		if (byteLength === s.length && byteLength <= 32) {
+			const buf = this.#buf;
+			let pos = this.#pos;
+			for (let i = 0; i < byteLength; i++) buf[pos++] = s.charCodeAt(i);
+			this.#pos = pos;
+			return;
+		}
 		this.#buf.write(
 			s,
 			this.#pos,
@@ -72,9 +79,34 @@ export class Writer {
 
 	/** Writes an ASCII string, ensuring room. */
 	ascii(s: string): void {
-		this.ensure(s.length);
-		this.#buf.write(s, this.#pos, s.length, "latin1");
-		this.#pos += s.length;
+		const n = s.length;
+		this.ensure(n);
+		if (n > 32) {
+			this.#buf.write(s, this.#pos, n, "latin1");
+			this.#pos += n;
+			return;
+		}
+		// Short strings (keys, flags): a byte loop is cheaper than Buffer#write's encoding setup.
+		const buf = this.#buf;
+		let pos = this.#pos;
+		for (let i = 0; i < n; i++) buf[pos++] = s.charCodeAt(i);
+		this.#pos = pos;
+	}
+
+	/** Writes a non-negative safe integer in decimal, ensuring room. */
+	decimal(v: number): void {
+		this.ensure(16);
+		const buf = this.#buf;
+		if (v < 10) {
+			buf[this.#pos++] = 0x30 + v;
+			return;
+		}
+		let digits = 1;
+		for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+		let pos = this.#pos + digits;
+		this.#pos = pos;
+		for (let t = v; pos > this.#pos - digits; t = Math.floor(t / 10))
+			buf[--pos] = 0x30 + (t % 10);
 	}
 
 	/** Writes raw bytes; long values are referenced, not copied. */
