@@ -19,9 +19,7 @@ const ok = await requireServers("memcached");
 const b = (s: string) => Buffer.from(s);
 
 /** A loopback pipe to `target` that records what clients send. */
-async function recordingPipe(
-	target: string,
-): Promise<{
+async function recordingPipe(target: string): Promise<{
 	address: string;
 	sent: () => string;
 	close: () => Promise<void>;
