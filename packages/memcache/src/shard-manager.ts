@@ -235,11 +235,14 @@ export class BaseShardManager implements ShardManager {
 	) {
 		const states = this.#states;
 		const out = new Map<number, ShardMapping>();
+		// Consecutive keys of one shard (all of them with one server) skip the map lookup.
+		let lastSid = -2;
+		let last: ShardMapping | undefined;
 		for (let i = 0; i < keys.length; i++) {
 			const key = keys[i] as string;
 			const id = this.#shardId(key, states.length);
 			const sid = typeof id === "number" ? id : -1;
-			let m = out.get(sid);
+			let m = sid === lastSid ? last : out.get(sid);
 			if (m === undefined) {
 				const s = sid >= 0 ? (states[sid] as ShardStateEntry) : undefined;
 				const serve =
@@ -260,6 +263,8 @@ export class BaseShardManager implements ShardManager {
 				};
 				out.set(sid, m);
 			}
+			lastSid = sid;
+			last = m;
 			m.keys.push(key);
 			m.indices.push(i);
 			if (items !== undefined) m.items.push(items[i] as Item);

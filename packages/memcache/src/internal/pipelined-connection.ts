@@ -128,6 +128,8 @@ export class PipelinedConnection {
 	#socket: net.Socket | undefined;
 	#opaque = 1;
 	#flushScheduled = false;
+	/** performance.now() of the first request queued since the last flush was scheduled. */
+	#tickNow = 0;
 	#timer: NodeJS.Timeout | undefined;
 	#closeWaiters: (() => void)[] = [];
 
@@ -175,7 +177,13 @@ export class PipelinedConnection {
 			req.fail(new ClientClosedError("memcache connection is closing"));
 			return;
 		}
-		const now = performance.now();
+		// Requests queued in the same tick share one clock reading (taken by the first of them):
+		// their deadlines can only be early by the time the caller's synchronous code ran.
+		let now = this.#tickNow;
+		if (!this.#flushScheduled) {
+			now = performance.now();
+			this.#tickNow = now;
+		}
 		req.sentAt = now;
 		req.deadline = now + this.#timeoutMs;
 		this.#opaque = (this.#opaque + req.write(this.#writer, this.#opaque)) >>> 0;
