@@ -121,6 +121,14 @@ const oursMetaOff = new CacheOnStorage(metaBytes, bytesBacking, {
 	keyOf: bytesKeyOf,
 	metaLease: false,
 });
+// What `createClient({ servers })` gives users (the meta protocol) with the JSON codec: the
+// default read-through setup, leases on.
+const oursDefault = new CacheOnStorage(
+	new MemcacheStorage<string, Profile>(metaClient, { keyOf, prefix: "m:" }),
+	backing,
+	{ keyOf },
+);
+await oursDefault.getMulti(ids);
 if (!oursMeta.metaLeases || oursMetaOff.metaLeases)
 	throw new Error("meta lease detection");
 
@@ -226,6 +234,33 @@ if (want("Hit path, 100 in flight"))
 					name: "raw @godropbox-ts/memcache get + JSON decode",
 					fn: () =>
 						Promise.all(ids.map((id) => client.get(`b:${id}`).then(decode))),
+				},
+			],
+		}),
+	});
+
+if (want("Hit path, 100 in flight, createClient default"))
+	results.push({
+		title:
+			"Hit path, 100 in flight, createClient default (meta protocol, JSON codec, leases on)",
+		rows: await runScenario({
+			title: "hit path, default client (100 in flight)",
+			opsPerCall: N,
+			ours: {
+				name: "CacheOnStorage → MemcacheStorage (meta client)",
+				fn: () => Promise.all(ids.map((id) => oursDefault.get(id))),
+			},
+			peers: [
+				{
+					name: "raw meta client get",
+					fn: () => Promise.all(ids.map((id) => metaClient.get(`m:${id}`))),
+				},
+				{
+					name: "raw meta client get + JSON decode",
+					fn: () =>
+						Promise.all(
+							ids.map((id) => metaClient.get(`m:${id}`).then(decode)),
+						),
 				},
 			],
 		}),
