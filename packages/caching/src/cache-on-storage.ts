@@ -445,10 +445,7 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		const running = this.#inflight.get(this.#ks(key));
 		if (running !== undefined) {
 			this.#s.misses++;
-			this.#s.coalesced++;
-			if (channels.coalesced.hasSubscribers)
-				channels.coalesced.publish({ name: this.name, keys: 1 });
-			return running.promise;
+			return this.#join(running);
 		}
 		return this.#metaGet(meta, key, options);
 	}
@@ -491,12 +488,7 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		// A winner always loads: an in-process waiter must not hold the lease we were given.
 		if (r.state === "wait") {
 			const running = this.#inflight.get(ks);
-			if (running !== undefined) {
-				this.#s.coalesced++;
-				if (channels.coalesced.hasSubscribers)
-					channels.coalesced.publish({ name: this.name, keys: 1 });
-				return running.promise;
-			}
+			if (running !== undefined) return this.#join(running);
 		}
 		return (this.#startMetaLoad([key], [ks], [r], options)[0] as Load<V>)
 			.promise;
@@ -541,6 +533,14 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		return cached;
 	}
 
+	/** One key joins the load in flight for it in this process. */
+	#join(running: Load<V>): Promise<V | undefined> {
+		this.#s.coalesced++;
+		if (channels.coalesced.hasSubscribers)
+			channels.coalesced.publish({ name: this.name, keys: 1 });
+		return running.promise;
+	}
+
 	#miss(
 		key: K,
 		cacheOk: boolean,
@@ -552,12 +552,7 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		// Computed on the miss path only: the hit path stays one cache call.
 		const ks = this.#ks(key);
 		const running = this.#inflight.get(ks);
-		if (running !== undefined) {
-			this.#s.coalesced++;
-			if (channels.coalesced.hasSubscribers)
-				channels.coalesced.publish({ name: this.name, keys: 1 });
-			return running.promise;
-		}
+		if (running !== undefined) return this.#join(running);
 		return (this.#startLoad([key], [ks], cacheOk, options)[0] as Load<V>)
 			.promise;
 	}
@@ -598,7 +593,6 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		const out = new Array<V | undefined>(n);
 		const kss = new Array<string>(n);
 		const waiting: number[] = [];
-		const waitingLoads: Load<V>[] = [];
 		const joined = new Map<string, Load<V>>();
 		const newKeys: K[] = [];
 		const newKss: string[] = [];
@@ -626,27 +620,27 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 				joined.set(ks, undefined as unknown as Load<V>);
 			}
 		}
-		this.#s.hits += hits;
-		this.#s.misses += waiting.length;
-		this.#s.coalesced += coalesced;
-		if (hits > 0 && channels.hit.hasSubscribers)
-			channels.hit.publish({ name: this.name, keys: hits });
+		this.#tally(hits, waiting.length, coalesced);
 		if (waiting.length === 0) return out;
-		if (channels.miss.hasSubscribers)
-			channels.miss.publish({ name: this.name, keys: waiting.length });
-		if (coalesced > 0 && channels.coalesced.hasSubscribers)
-			channels.coalesced.publish({ name: this.name, keys: coalesced });
 		if (newKeys.length > 0) {
 			const loads = this.#startLoad(newKeys, newKss, cacheOk, options);
 			for (let j = 0; j < loads.length; j++)
 				joined.set(newKss[j] as string, loads[j] as Load<V>);
 		}
-		for (const i of waiting)
-			waitingLoads.push(joined.get(kss[i] as string) as Load<V>);
-		const values = await Promise.all(waitingLoads.map((l) => l.promise));
-		for (let j = 0; j < waiting.length; j++)
-			out[waiting[j] as number] = values[j];
-		return out;
+		return this.#collect(out, waiting, kss, joined);
+	}
+
+	/** Counts and publishes one multi-key read's hits, misses and keys joining loads. */
+	#tally(hits: number, misses: number, coalesced: number): void {
+		this.#s.hits += hits;
+		this.#s.misses += misses;
+		this.#s.coalesced += coalesced;
+		if (hits > 0 && channels.hit.hasSubscribers)
+			channels.hit.publish({ name: this.name, keys: hits });
+		if (misses > 0 && channels.miss.hasSubscribers)
+			channels.miss.publish({ name: this.name, keys: misses });
+		if (coalesced > 0 && channels.coalesced.hasSubscribers)
+			channels.coalesced.publish({ name: this.name, keys: coalesced });
 	}
 
 	/** Writes the storage, then invalidates (default) or writes through to the cache. */
@@ -761,9 +755,7 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 			if (this.#neg?.isNegative(v)) this.#s.negativeHits++;
 			else out[i] = v;
 		}
-		this.#s.hits += hits;
-		if (hits > 0 && channels.hit.hasSubscribers)
-			channels.hit.publish({ name: this.name, keys: hits });
+		this.#tally(hits, 0, 0);
 		if (missed.length === 0) return out;
 		const rest = await this.#leaseRead(
 			meta,
@@ -824,16 +816,8 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 				joined.set(ks, undefined as unknown as Load<V>);
 			}
 		}
-		this.#s.hits += hits;
-		this.#s.misses += waiting.length;
-		this.#s.coalesced += coalesced;
-		if (hits > 0 && channels.hit.hasSubscribers)
-			channels.hit.publish({ name: this.name, keys: hits });
+		this.#tally(hits, waiting.length, coalesced);
 		if (waiting.length === 0) return out;
-		if (channels.miss.hasSubscribers)
-			channels.miss.publish({ name: this.name, keys: waiting.length });
-		if (coalesced > 0 && channels.coalesced.hasSubscribers)
-			channels.coalesced.publish({ name: this.name, keys: coalesced });
 		if (newKeys.length > 0) {
 			const loads = this.#startMetaLoad(newKeys, newKss, newReads, options);
 			for (let j = 0; j < loads.length; j++)
@@ -858,6 +842,16 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 					joined.set(bKss[j] as string, loads[j] as Load<V>);
 			}
 		}
+		return this.#collect(out, waiting, kss, joined);
+	}
+
+	/** Waits for the loads of the `waiting` positions and puts their values in `out`. */
+	async #collect(
+		out: (V | undefined)[],
+		waiting: readonly number[],
+		kss: readonly string[],
+		joined: ReadonlyMap<string, Load<V>>,
+	): Promise<(V | undefined)[]> {
 		const values = await Promise.all(
 			waiting.map((i) => (joined.get(kss[i] as string) as Load<V>).promise),
 		);
@@ -937,80 +931,88 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 			p.catch(() => {}); // handled by the Promise.all below
 			reading.push(p);
 		};
-		let waiting: number[] = [];
-		let waitTokens: bigint[] = [];
+		// The CAS token last read per position: a fill must present it.
+		const tokens = reads.map((r) => r.token);
+		const tokensOf = (idx: number[]): bigint[] =>
+			idx.map((i) => tokens[i] as bigint);
 		const win: number[] = [];
-		const winTokens: bigint[] = [];
-		for (let i = 0; i < keys.length; i++) {
-			const r = reads[i] as LeaseRead<V>;
-			if (r.state === "win") {
-				win.push(i);
-				winTokens.push(r.token);
-			} else {
-				waiting.push(i);
-				waitTokens.push(r.token);
-			}
-		}
+		const waiting: number[] = [];
+		for (let i = 0; i < keys.length; i++)
+			((reads[i] as LeaseRead<V>).state === "win" ? win : waiting).push(i);
 		this.#won(win.length);
-		if (win.length > 0) read(win, winTokens);
+		if (win.length > 0) read(win, tokensOf(win));
 		if (waiting.length > 0) {
 			this.#s.leaseWaits += waiting.length;
 			if (channels.leaseWait.hasSubscribers)
 				channels.leaseWait.publish({ name: this.name, keys: waiting.length });
-			const deadline = Date.now() + ml.wait;
-			// Bounded: at most wait / poll rounds.
-			while (waiting.length > 0 && Date.now() < deadline) {
-				await new Promise((r) => setTimeout(r, ml.poll));
+			const left = await this.#pollWaiting(ml, waiting, async (polled) => {
 				let got: LeaseRead<V>[];
 				try {
 					got = await meta.leaseGetMulti(
-						waiting.map((i) => keys[i] as K),
+						polled.map((i) => keys[i] as K),
 						ml.ttl,
 						options,
 					);
 				} catch (err) {
 					this.#cacheFailure("leaseGetMulti", err);
-					break;
+					return { still: polled, stop: true };
 				}
 				const still: number[] = [];
-				const stillTokens: bigint[] = [];
 				const nowWon: number[] = [];
-				const nowWonTokens: bigint[] = [];
 				const nofill: number[] = [];
-				for (let j = 0; j < waiting.length; j++) {
-					const i = waiting[j] as number;
+				for (let j = 0; j < polled.length; j++) {
+					const i = polled[j] as number;
 					const r = got[j] as LeaseRead<V>;
 					if (r.state === "hit") {
 						const v = r.value as V;
 						out[i] = this.#neg?.isNegative(v) ? undefined : v;
 					} else if (r.state === "win") {
 						nowWon.push(i);
-						nowWonTokens.push(r.token);
+						tokens[i] = r.token;
 					} else if (r.state === "bypass") nofill.push(i);
 					else if (this.#serveStale(r, keys[i] as K))
 						out[i] = this.#staleValue(r.value as V, 1);
 					else {
 						still.push(i);
-						stillTokens.push(r.token);
+						tokens[i] = r.token;
 					}
 				}
 				this.#won(nowWon.length);
-				if (nowWon.length > 0) read(nowWon, nowWonTokens);
+				if (nowWon.length > 0) read(nowWon, tokensOf(nowWon));
 				if (nofill.length > 0)
 					read(
 						nofill,
 						nofill.map(() => 0n),
 					);
-				waiting = still;
-				waitTokens = stillTokens;
-			}
-			if (waiting.length > 0) {
-				this.#s.leaseTimeouts += waiting.length;
-				read(waiting, waitTokens);
+				return { still, stop: false };
+			});
+			if (left.length > 0) {
+				this.#s.leaseTimeouts += left.length;
+				read(left, tokensOf(left));
 			}
 		}
 		await Promise.all(reading);
 		return out;
+	}
+
+	/**
+	 * Waits for another filler: every `poll` ms, `round` polls the cache for the `waiting`
+	 * positions and returns those still waiting, and `stop` when the cache failed.
+	 * Bounded: at most `wait` / `poll` rounds. Returns the positions left waiting.
+	 */
+	async #pollWaiting(
+		timing: { readonly wait: number; readonly poll: number },
+		waiting: number[],
+		round: (waiting: number[]) => Promise<{ still: number[]; stop: boolean }>,
+	): Promise<number[]> {
+		const deadline = Date.now() + timing.wait;
+		while (waiting.length > 0 && Date.now() < deadline) {
+			await new Promise((r) => setTimeout(r, timing.poll));
+			const r = await round(waiting);
+			waiting = r.still;
+			if (r.stop) break;
+		}
+		return waiting;
 	}
 
 	#won(n: number): void {
@@ -1033,20 +1035,11 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		const readKeys = idx.map((i) => keys[i] as K);
 		let items: (V | undefined)[];
 		try {
-			items =
-				readKeys.length === 1
-					? [await this.#storage.get(readKeys[0] as K, options)]
-					: await this.#storage.getMulti(readKeys, options);
-			if (items.length !== readKeys.length)
-				throw new BadResultError(
-					`storage getMulti returned ${items.length} slots for ${readKeys.length} keys`,
-				);
+			items = await this.#readStorage(readKeys, options);
 		} catch (err) {
-			this.#s.errors++;
 			this.#release(meta, readKeys, tokens);
 			throw err;
 		}
-		this.#s.loads += readKeys.length;
 		const found: V[] = [];
 		const foundTokens: bigint[] = [];
 		const negative: V[] = [];
@@ -1084,50 +1077,47 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		this.#skip(skipped);
 		if (release.length > 0) this.#release(meta, release, releaseTokens);
 		if (filling.length === 0) return;
-		const put = async (
-			list: V[],
-			toks: bigint[],
-			ttl: number | undefined,
-		): Promise<void> => {
-			const stored = await meta.leaseFill(
-				list,
-				toks,
-				ttl === undefined ? {} : { ttl },
-			);
-			let ok = 0;
-			for (const s of stored) if (s) ok++;
-			this.#s.fills += ok;
-			this.#skip(list.length - ok);
-			if (ok > 0 && channels.fill.hasSubscribers)
-				channels.fill.publish({ name: this.name, keys: ok });
-		};
-		const writes: Promise<void>[] = [];
-		if (found.length > 0)
-			writes.push(
-				put(
-					found,
-					foundTokens,
-					jitterTtl(this.#ttl, this.#jitter, this.#random),
-				),
-			);
-		if (negative.length > 0)
-			writes.push(
-				put(
-					negative,
-					negativeTokens,
-					jitterTtl(this.#neg?.ttl, this.#jitter, this.#random),
-				),
-			);
-		const done =
-			writes.length === 1 ? (writes[0] as Promise<void>) : Promise.all(writes);
-		for (const load of filling) load.filling = done;
+		await this.#fillFoundAndNegative(
+			filling,
+			found,
+			negative,
+			async (list, ttl, isNegative) => {
+				const stored = await meta.leaseFill(
+					list,
+					isNegative ? negativeTokens : foundTokens,
+					ttl === undefined ? {} : { ttl },
+				);
+				const ok = this.#countStored(stored, list.length);
+				if (ok > 0 && channels.fill.hasSubscribers)
+					channels.fill.publish({ name: this.name, keys: ok });
+			},
+		);
+	}
+
+	/**
+	 * Reads `keys` from the storage (`get` for one key, else `getMulti`), counting the loads;
+	 * a failure or a wrong slot count is counted as an error and rethrown.
+	 */
+	async #readStorage(
+		keys: readonly K[],
+		options: OperationOptions | undefined,
+	): Promise<(V | undefined)[]> {
+		let items: (V | undefined)[];
 		try {
-			await done;
+			items =
+				keys.length === 1
+					? [await this.#storage.get(keys[0] as K, options)]
+					: await this.#storage.getMulti(keys, options);
+			if (items.length !== keys.length)
+				throw new BadResultError(
+					`storage getMulti returned ${items.length} slots for ${keys.length} keys`,
+				);
 		} catch (err) {
-			this.#cacheFailure("fill", err);
-		} finally {
-			for (const load of filling) load.filling = undefined;
+			this.#s.errors++;
+			throw err;
 		}
+		this.#s.loads += keys.length;
+		return items;
 	}
 
 	#release(
@@ -1193,23 +1183,7 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		}
 		const readKeys = idx === undefined ? keys : idx.map((i) => keys[i] as K);
 		try {
-			let items: (V | undefined)[];
-			try {
-				items =
-					readKeys.length === 1
-						? [await this.#storage.get(readKeys[0] as K, options)]
-						: await this.#storage.getMulti(readKeys, options);
-			} catch (err) {
-				this.#s.errors++;
-				throw err;
-			}
-			if (items.length !== readKeys.length) {
-				this.#s.errors++;
-				throw new BadResultError(
-					`storage getMulti returned ${items.length} slots for ${readKeys.length} keys`,
-				);
-			}
-			this.#s.loads += readKeys.length;
+			const items = await this.#readStorage(readKeys, options);
 			if (idx === undefined) {
 				for (let j = 0; j < items.length; j++) out[j] = items[j];
 				if (fill) await this.#fill(keys, items, loads);
@@ -1253,7 +1227,7 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		}
 		const read: number[] = [];
 		const leased: K[] = [];
-		let waiting: number[] = [];
+		const waiting: number[] = [];
 		for (let i = 0; i < keys.length; i++) {
 			if (won[i]) {
 				read.push(i);
@@ -1262,53 +1236,49 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		}
 		if (waiting.length === 0) return { read, leased };
 		this.#s.leaseWaits += waiting.length;
-		const deadline = Date.now() + lease.wait;
-		// Bounded: at most wait / poll rounds.
-		while (waiting.length > 0 && Date.now() < deadline) {
-			await new Promise((r) => setTimeout(r, lease.poll));
+		const left = await this.#pollWaiting(lease, waiting, async (polled) => {
 			let got: (V | undefined)[];
 			try {
 				got = await this.#cache.getMulti(
-					waiting.map((i) => keys[i] as K),
+					polled.map((i) => keys[i] as K),
 					options,
 				);
 			} catch (err) {
 				this.#cacheFailure("getMulti", err);
-				break;
+				return { still: polled, stop: true };
 			}
 			const still: number[] = [];
-			for (let j = 0; j < waiting.length; j++) {
+			for (let j = 0; j < polled.length; j++) {
 				const v = got[j];
-				const i = waiting[j] as number;
+				const i = polled[j] as number;
 				if (v === undefined) still.push(i);
 				else out[i] = this.#neg?.isNegative(v) ? undefined : v;
 			}
-			waiting = still;
-			if (waiting.length === 0) break;
+			if (still.length === 0) return { still, stop: false };
 			// A leader that released its lease without a fill (a tombstone refused it, or the
 			// key is absent): the next waiter takes the lease over instead of waiting it out.
 			let retaken: boolean[];
 			try {
 				retaken = await leaser.acquireLeases(
-					waiting.map((i) => keys[i] as K),
+					still.map((i) => keys[i] as K),
 					lease.ttl,
 				);
 			} catch (err) {
 				this.#cacheFailure("acquireLeases", err);
-				break;
+				return { still, stop: true };
 			}
 			const keep: number[] = [];
-			for (let j = 0; j < waiting.length; j++) {
-				const i = waiting[j] as number;
+			for (let j = 0; j < still.length; j++) {
+				const i = still[j] as number;
 				if (retaken[j]) {
 					read.push(i);
 					leased.push(keys[i] as K);
 				} else keep.push(i);
 			}
-			waiting = keep;
-		}
-		this.#s.leaseTimeouts += waiting.length;
-		return { read: [...read, ...waiting].sort((a, b) => a - b), leased };
+			return { still: keep, stop: false };
+		});
+		this.#s.leaseTimeouts += left.length;
+		return { read: [...read, ...left].sort((a, b) => a - b), leased };
 	}
 
 	async #fill(
@@ -1336,16 +1306,37 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		}
 		this.#skip(skipped);
 		if (filling.length === 0) return;
+		await this.#fillFoundAndNegative(filling, found, negative, (list, ttl) =>
+			this.#put(list, ttl),
+		);
+	}
+
+	/**
+	 * Writes the items found (cache TTL) and the negative-cache items (their TTL), both
+	 * jittered, with `put`; `filling` loads point at the writes until they land (a write
+	 * invalidating the key waits for them). A failed write is a cache failure.
+	 */
+	async #fillFoundAndNegative(
+		filling: readonly Load<V>[],
+		found: V[],
+		negative: V[],
+		put: (
+			items: V[],
+			ttl: number | undefined,
+			isNegative: boolean,
+		) => Promise<void>,
+	): Promise<void> {
 		const writes: Promise<void>[] = [];
 		if (found.length > 0)
 			writes.push(
-				this.#put(found, jitterTtl(this.#ttl, this.#jitter, this.#random)),
+				put(found, jitterTtl(this.#ttl, this.#jitter, this.#random), false),
 			);
 		if (negative.length > 0)
 			writes.push(
-				this.#put(
+				put(
 					negative,
 					jitterTtl(this.#neg?.ttl, this.#jitter, this.#random),
+					true,
 				),
 			);
 		const done =
@@ -1360,15 +1351,23 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		}
 	}
 
+	/** Counts the CAS/add-guarded fills stored and skipped; returns the number stored. */
+	#countStored(stored: readonly boolean[], n: number): number {
+		let ok = 0;
+		for (const s of stored) if (s) ok++;
+		this.#s.fills += ok;
+		this.#skip(n - ok);
+		return ok;
+	}
+
 	async #put(items: V[], ttl: number | undefined): Promise<void> {
 		const options: SetOptions = ttl === undefined ? {} : { ttl };
-		if (this.#guarded !== undefined) {
-			const stored = await this.#guarded.addMulti(items, options);
-			let ok = 0;
-			for (const s of stored) if (s) ok++;
-			this.#s.fills += ok;
-			this.#skip(items.length - ok);
-		} else {
+		if (this.#guarded !== undefined)
+			this.#countStored(
+				await this.#guarded.addMulti(items, options),
+				items.length,
+			);
+		else {
 			if (items.length === 1) await this.#cache.set(items[0] as V, options);
 			else await this.#cache.setMulti(items, options);
 			this.#s.fills += items.length;
