@@ -1,11 +1,12 @@
 import {
 	createRedisNamespace,
 	type RedisClusterHandle,
+	type RedisClusterNode,
 	requireRedisCluster,
 	requireServers,
 	startRedisCluster,
 } from "@godropbox-ts/test-utils";
-import { Cluster, Redis } from "ioredis";
+import { Cluster, type ClusterOptions, Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CacheOnStorage, LocalMapStorage, RedisStorage } from "../src/index.js";
 import { redisKeySlot } from "../src/internal/redis-key-slot.js";
@@ -28,8 +29,8 @@ describe.skipIf(!ok)("RedisStorage on a real Redis Cluster (3 masters)", () => {
 	});
 
 	const startup = () => rc.nodes.map(({ host, port }) => ({ host, port }));
-	const cluster = (): Cluster => {
-		const c = new Cluster(startup());
+	const cluster = (options?: ClusterOptions): Cluster => {
+		const c = new Cluster(startup(), options);
 		opened.push(c);
 		return c;
 	};
@@ -47,6 +48,64 @@ describe.skipIf(!ok)("RedisStorage on a real Redis Cluster (3 masters)", () => {
 		const r = ranges.find(([lo, hi]) => slot >= lo && slot <= hi);
 		if (r === undefined) throw new Error(`slot ${slot} is not served`);
 		return r[2][1];
+	};
+	/** The master serving `slot` and another master to move it to. */
+	const ownerAndOther = async (
+		slot: number,
+	): Promise<{ from: RedisClusterNode; to: RedisClusterNode }> => {
+		const fromPort = await ownerOf(slot);
+		const from = rc.nodes.find((n) => n.port === fromPort);
+		const to = rc.nodes.find((n) => n.role === "master" && n.port !== fromPort);
+		if (from === undefined || to === undefined) throw new Error("bad topology");
+		return { from, to };
+	};
+	/**
+	 * Moves `slot` from master `from` to master `to` step by step (cluster spec, "Live
+	 * resharding"): `begin` marks it IMPORTING on `to` and MIGRATING on `from`, `migrate`
+	 * moves keys, `assign` tells every node that `to` serves it.
+	 */
+	const slotMove = (
+		slot: number,
+		from: RedisClusterNode,
+		to: RedisClusterNode,
+	) => {
+		const src = direct(from.port);
+		const dst = direct(to.port);
+		return {
+			src,
+			dst,
+			begin: async (): Promise<void> => {
+				await dst.call(
+					"CLUSTER",
+					"SETSLOT",
+					String(slot),
+					"IMPORTING",
+					from.id,
+				);
+				await src.call("CLUSTER", "SETSLOT", String(slot), "MIGRATING", to.id);
+			},
+			migrate: (...keys: string[]): Promise<unknown> =>
+				src.call(
+					"MIGRATE",
+					to.host,
+					String(to.port),
+					"",
+					"0",
+					"5000",
+					"KEYS",
+					...keys,
+				),
+			assign: async (): Promise<void> => {
+				for (const n of rc.nodes)
+					await direct(n.port).call(
+						"CLUSTER",
+						"SETSLOT",
+						String(slot),
+						"NODE",
+						to.id,
+					);
+			},
+		};
 	};
 
 	storageConformanceSuite("RedisStorage.connectCluster, prefix", async () => {
@@ -186,8 +245,7 @@ describe.skipIf(!ok)("RedisStorage on a real Redis Cluster (3 masters)", () => {
 	});
 
 	it("before the client is ready, multi-ops go key by key through ioredis (lazyConnect)", async () => {
-		const client = new Cluster(startup(), { lazyConnect: true });
-		opened.push(client);
+		const client = cluster({ lazyConnect: true });
 		const s = new RedisStorage<string, Item>(client, {
 			keyOf,
 			prefix: "lazy:",
@@ -200,14 +258,10 @@ describe.skipIf(!ok)("RedisStorage on a real Redis Cluster (3 masters)", () => {
 			item("a", 1),
 			item("c", 3),
 		]);
-		const s2 = new RedisStorage<string, Item>(
-			(() => {
-				const c = new Cluster(startup(), { lazyConnect: true });
-				opened.push(c);
-				return c;
-			})(),
-			{ keyOf, prefix: "lazy:" },
-		);
+		const s2 = new RedisStorage<string, Item>(cluster({ lazyConnect: true }), {
+			keyOf,
+			prefix: "lazy:",
+		});
 		await s2.flush();
 		expect(await s.getMulti(["a", "b", "c"])).toEqual([
 			undefined,
@@ -304,35 +358,15 @@ describe.skipIf(!ok)("RedisStorage on a real Redis Cluster (3 masters)", () => {
 		const keys = Array.from({ length: 40 }, (_, i) => `m${i}`);
 		await s.setMulti(keys.map((k, i) => item(k, i)));
 		const slot = redisKeySlot("mv:m0");
-		const fromPort = await ownerOf(slot);
-		const from = rc.nodes.find((n) => n.port === fromPort);
-		const to = rc.nodes.find((n) => n.role === "master" && n.port !== fromPort);
-		if (from === undefined || to === undefined) throw new Error("bad topology");
+		const { from, to } = await ownerAndOther(slot);
 		const movedKeys = keys.filter((k) => redisKeySlot(`mv:${k}`) === slot);
 		expect(movedKeys).toEqual(["m0"]);
-		// Migrate the slot and its key from `from` to `to` (cluster spec, "Live resharding").
-		const src = direct(from.port);
-		const dst = direct(to.port);
-		await dst.call("CLUSTER", "SETSLOT", String(slot), "IMPORTING", from.id);
-		await src.call("CLUSTER", "SETSLOT", String(slot), "MIGRATING", to.id);
-		await src.call(
-			"MIGRATE",
-			to.host,
-			String(to.port),
-			"",
-			"0",
-			"5000",
-			"KEYS",
-			"mv:m0",
-		);
-		for (const n of rc.nodes)
-			await direct(n.port).call(
-				"CLUSTER",
-				"SETSLOT",
-				String(slot),
-				"NODE",
-				to.id,
-			);
+		// Migrate the slot and its key from `from` to `to`.
+		const move = slotMove(slot, from, to);
+		const { src, dst } = move;
+		await move.begin();
+		await move.migrate("mv:m0");
+		await move.assign();
 		// The client still believes `from` serves the slot.
 		expect(client.slots[slot]?.[0]).toBe(`127.0.0.1:${from.port}`);
 		const expected = keys.map((k, i) => item(k, i));
@@ -352,27 +386,10 @@ describe.skipIf(!ok)("RedisStorage on a real Redis Cluster (3 masters)", () => {
 		const stale = cluster();
 		const t = new RedisStorage<string, Item>(stale, { keyOf, prefix: "mv:" });
 		await t.get("warm-up");
-		const back = from;
-		await src.call("CLUSTER", "SETSLOT", String(slot), "IMPORTING", to.id);
-		await dst.call("CLUSTER", "SETSLOT", String(slot), "MIGRATING", back.id);
-		await dst.call(
-			"MIGRATE",
-			back.host,
-			String(back.port),
-			"",
-			"0",
-			"5000",
-			"KEYS",
-			"mv:m0",
-		);
-		for (const n of rc.nodes)
-			await direct(n.port).call(
-				"CLUSTER",
-				"SETSLOT",
-				String(slot),
-				"NODE",
-				back.id,
-			);
+		const back = slotMove(slot, to, from);
+		await back.begin();
+		await back.migrate("mv:m0");
+		await back.assign();
 		expect(stale.slots[slot]?.[0]).toBe(`127.0.0.1:${to.port}`);
 		await t.setMulti(keys.map((k, i) => item(k, i + 500)));
 		expect(await src.exists("mv:m0")).toBe(1);
@@ -398,25 +415,12 @@ describe.skipIf(!ok)("RedisStorage on a real Redis Cluster (3 masters)", () => {
 		await plain.setMulti(others.map((k, i) => item(k, i)));
 		await s.setMulti(keys.map((k, i) => item(k, i)));
 		const slot = redisKeySlot("{ask}");
-		const fromPort = await ownerOf(slot);
-		const from = rc.nodes.find((n) => n.port === fromPort);
-		const to = rc.nodes.find((n) => n.role === "master" && n.port !== fromPort);
-		if (from === undefined || to === undefined) throw new Error("bad topology");
-		const src = direct(from.port);
-		const dst = direct(to.port);
-		await dst.call("CLUSTER", "SETSLOT", String(slot), "IMPORTING", from.id);
-		await src.call("CLUSTER", "SETSLOT", String(slot), "MIGRATING", to.id);
+		const { from, to } = await ownerAndOther(slot);
+		const move = slotMove(slot, from, to);
+		const { src, dst } = move;
+		await move.begin();
 		try {
-			await src.call(
-				"MIGRATE",
-				to.host,
-				String(to.port),
-				"",
-				"0",
-				"5000",
-				"KEYS",
-				"{ask}a",
-			);
+			await move.migrate("{ask}a");
 			// "a" answers ASK from the source; "b" and "c" are still served there.
 			expect(await s.getMulti(keys)).toEqual(keys.map((k, i) => item(k, i)));
 			expect(await plain.getMulti(others)).toEqual(
@@ -431,27 +435,8 @@ describe.skipIf(!ok)("RedisStorage on a real Redis Cluster (3 masters)", () => {
 			expect(await dst.exists("{ask}a")).toBe(1);
 			expect(await src.exists("{ask}b", "{ask}c")).toBe(2);
 		} finally {
-			await src
-				.call(
-					"MIGRATE",
-					to.host,
-					String(to.port),
-					"",
-					"0",
-					"5000",
-					"KEYS",
-					"{ask}b",
-					"{ask}c",
-				)
-				.catch(() => {});
-			for (const n of rc.nodes)
-				await direct(n.port).call(
-					"CLUSTER",
-					"SETSLOT",
-					String(slot),
-					"NODE",
-					to.id,
-				);
+			await move.migrate("{ask}b", "{ask}c").catch(() => {});
+			await move.assign();
 		}
 		expect(await s.getMulti(keys)).toEqual(keys.map((k, i) => item(k, i + 10)));
 		expect(await dst.exists("{ask}a", "{ask}b", "{ask}c")).toBe(3);
@@ -460,13 +445,11 @@ describe.skipIf(!ok)("RedisStorage on a real Redis Cluster (3 masters)", () => {
 	for (const where of ["keyPrefix", "redisOptions.keyPrefix"] as const)
 		it(`honours the client's ioredis ${where}: slot groups on the full key, flush only its namespace`, async () => {
 			const kp = where === "keyPrefix" ? "kpa:" : "kpb:";
-			const client = new Cluster(
-				startup(),
+			const client = cluster(
 				where === "keyPrefix"
 					? { keyPrefix: kp }
 					: { redisOptions: { keyPrefix: kp } },
 			);
-			opened.push(client);
 			const plain = cluster();
 			await plain.set("bystander", "1");
 			const s = new RedisStorage<string, Item>(client, { keyOf });
