@@ -13,15 +13,8 @@ import {
 	RawMetaClient,
 	type ShardedClient,
 } from "@godropbox-ts/memcache";
-import {
-	createMysqlDatabase,
-	type MemcachedCluster,
-	requireServers,
-	startMemcached,
-	type TempMysqlDatabase,
-} from "@godropbox-ts/test-utils";
-import knexFactory, { type Knex } from "knex";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requireServers, startMemcached } from "@godropbox-ts/test-utils";
+import { describe, expect, it } from "vitest";
 import {
 	CacheOnStorage,
 	type CacheOnStorageOptions,
@@ -33,36 +26,18 @@ import { storageConformanceSuite } from "../helpers/conformance.js";
 import { GatedStorage } from "../helpers/gated-storage.js";
 import { InstrumentedStorage } from "../helpers/instrumented-storage.js";
 import { type Item, item, keyOf } from "../helpers/items.js";
-import { createItemsTable, itemsStorage } from "../helpers/sql-tables.js";
+import { useMemcachedAndItemsDb } from "../helpers/memcached-and-items-db.js";
+import { itemsStorage } from "../helpers/sql-tables.js";
 
 const ok = await requireServers("memcached", "mysql");
 
 describe.skipIf(!ok)("CacheOnStorage with meta leases", () => {
-	let cluster: MemcachedCluster;
-	let dbase: TempMysqlDatabase;
-	let knex: Knex;
-	const closers: (() => Promise<void>)[] = [];
-
-	beforeAll(async () => {
-		cluster = await startMemcached({ count: 2 });
-		dbase = await createMysqlDatabase("caching_meta");
-		knex = knexFactory({
-			client: "mysql2",
-			connection: dbase.connection,
-			pool: { min: 0, max: 8 },
-		});
-		await createItemsTable(knex);
-	});
-	afterAll(async () => {
-		for (const c of closers) await c();
-		await knex?.destroy();
-		await dbase?.drop();
-		await cluster?.stop();
-	});
+	const env = useMemcachedAndItemsDb(2, "caching_meta");
+	const closers = env.closers;
 
 	function metaClient(): ShardedClient {
 		const client = createClient({
-			servers: cluster.addresses,
+			servers: env.cluster.addresses,
 			protocol: "meta",
 		});
 		closers.push(() => client.close());
@@ -98,7 +73,7 @@ describe.skipIf(!ok)("CacheOnStorage with meta leases", () => {
 
 	storageConformanceSuite("MemcacheStorage (RawMetaClient)", async () => {
 		const client = new RawMetaClient({
-			address: cluster.addresses[1] as string,
+			address: env.cluster.addresses[1] as string,
 		});
 		closers.push(() => client.close());
 		return {
@@ -111,10 +86,10 @@ describe.skipIf(!ok)("CacheOnStorage with meta leases", () => {
 
 	it("detection: meta clients make a MetaLeaseStorage, binary ones do not; metaLease: false opts out", () => {
 		const bin = new RawBinaryClient({
-			address: cluster.addresses[0] as string,
+			address: env.cluster.addresses[0] as string,
 		});
 		closers.push(() => bin.close());
-		const db = itemsStorage(knex);
+		const db = itemsStorage(env.knex);
 		expect(isMetaLeaseStorage(cacheOf("d:"))).toBe(true);
 		expect(
 			isMetaLeaseStorage(new MemcacheStorage<string, Item>(bin, { keyOf })),
@@ -139,20 +114,20 @@ describe.skipIf(!ok)("CacheOnStorage with meta leases", () => {
 
 	it("binary fast hit path: an undecodable cached value is a cache failure (fallback; strict rejects)", async () => {
 		const bin = new RawBinaryClient({
-			address: cluster.addresses[0] as string,
+			address: env.cluster.addresses[0] as string,
 		});
 		closers.push(() => bin.close());
 		await bin.set({ key: "fp:alien", value: Buffer.from("x"), flags: 0 });
-		await itemsStorage(knex).set(item("alien", 9));
+		await itemsStorage(env.knex).set(item("alien", 9));
 		const cache = new MemcacheStorage<string, Item>(bin, {
 			keyOf,
 			prefix: "fp:",
 		});
-		const c = new CacheOnStorage(cache, itemsStorage(knex), { keyOf });
+		const c = new CacheOnStorage(cache, itemsStorage(env.knex), { keyOf });
 		expect(c.metaLeases).toBe(false);
 		expect((await c.get("alien"))?.val).toBe(9);
 		expect(c.stats).toMatchObject({ cacheErrors: 1, loads: 1 });
-		const strict = new CacheOnStorage(cache, itemsStorage(knex), {
+		const strict = new CacheOnStorage(cache, itemsStorage(env.knex), {
 			keyOf,
 			strict: true,
 		});
@@ -165,8 +140,12 @@ describe.skipIf(!ok)("CacheOnStorage with meta leases", () => {
 	});
 
 	it("stampede: 150 concurrent gets in each of two instances → one storage read in total", async () => {
-		await itemsStorage(knex).set(item("cold", 11));
-		const shared = new InstrumentedStorage(itemsStorage(knex), 40, () => 0.99);
+		await itemsStorage(env.knex).set(item("cold", 11));
+		const shared = new InstrumentedStorage(
+			itemsStorage(env.knex),
+			40,
+			() => 0.99,
+		);
 		const [a, b] = [1, 2].map(() => instance("st:", shared)) as [
 			CacheOnStorage<string, Item>,
 			CacheOnStorage<string, Item>,
@@ -198,8 +177,12 @@ describe.skipIf(!ok)("CacheOnStorage with meta leases", () => {
 
 	it("getMulti stampede: two instances × 10 concurrent 40-key multi-gets read each cold key once", async () => {
 		const keys = Array.from({ length: 40 }, (_, i) => `gmk${i}`);
-		await itemsStorage(knex).setMulti(keys.map((k, i) => item(k, i)));
-		const shared = new InstrumentedStorage(itemsStorage(knex), 40, () => 0.99);
+		await itemsStorage(env.knex).setMulti(keys.map((k, i) => item(k, i)));
+		const shared = new InstrumentedStorage(
+			itemsStorage(env.knex),
+			40,
+			() => 0.99,
+		);
 		const cs = [1, 2].map(() => instance("gm:", shared));
 		const results = await Promise.all(
 			cs.flatMap((c) => Array.from({ length: 10 }, () => c.getMulti(keys))),
@@ -215,7 +198,7 @@ describe.skipIf(!ok)("CacheOnStorage with meta leases", () => {
 			[1, 3000],
 		] as const) {
 			const key = `inflight${n}`;
-			const db = itemsStorage(knex);
+			const db = itemsStorage(env.knex);
 			await db.set(item(key, 1));
 			const gated = new GatedStorage(db);
 			const reader = instance("wf:", gated, { metaLease: { staleGrace } });
@@ -249,7 +232,7 @@ describe.skipIf(!ok)("CacheOnStorage with meta leases", () => {
 	});
 
 	it("write-through on the meta path: the written item is cached and an older fill cannot replace it", async () => {
-		const db = itemsStorage(knex);
+		const db = itemsStorage(env.knex);
 		await db.set(item("wt", 1));
 		const gated = new GatedStorage(db);
 		const reader = instance("wt:", gated);
@@ -266,7 +249,7 @@ describe.skipIf(!ok)("CacheOnStorage with meta leases", () => {
 	});
 
 	it("control: without meta leases and without tombstones the same interleaving stores the old value", async () => {
-		const db = itemsStorage(knex);
+		const db = itemsStorage(env.knex);
 		await db.set(item("ctl", 1));
 		const gated = new GatedStorage(db);
 		const plain = { metaLease: false, tombstoneTtl: 0 } as const;
@@ -282,7 +265,7 @@ describe.skipIf(!ok)("CacheOnStorage with meta leases", () => {
 	});
 
 	it("stale serving within staleGrace, then the fresh value after the refresh", async () => {
-		const db = itemsStorage(knex);
+		const db = itemsStorage(env.knex);
 		await db.set(item("swr", 1));
 		const gated = new GatedStorage(db);
 		const opts = { metaLease: { staleGrace: 5000 } };
@@ -314,7 +297,7 @@ describe.skipIf(!ok)("CacheOnStorage with meta leases", () => {
 	});
 
 	it("without staleGrace, lease losers wait for the fill instead of serving the old value", async () => {
-		const db = itemsStorage(knex);
+		const db = itemsStorage(env.knex);
 		await db.set(item("nostale", 1));
 		const gated = new GatedStorage(db);
 		const refresher = instance("ns:", gated);
@@ -333,7 +316,7 @@ describe.skipIf(!ok)("CacheOnStorage with meta leases", () => {
 	});
 
 	it("a winner that finds no row releases its lease: the next reader does not wait it out", async () => {
-		const db = new InstrumentedStorage(itemsStorage(knex));
+		const db = new InstrumentedStorage(itemsStorage(env.knex));
 		const a = instance("nr:", db, { metaLease: { wait: 5000 } });
 		const b = instance("nr:", db, { metaLease: { wait: 5000 } });
 		expect(await a.get("absent")).toBeUndefined();
@@ -345,8 +328,8 @@ describe.skipIf(!ok)("CacheOnStorage with meta leases", () => {
 	});
 
 	it("a crashed winner (a stub nobody fills) costs a waiter at most `wait`, then it reads and fills", async () => {
-		const db = new InstrumentedStorage(itemsStorage(knex));
-		await itemsStorage(knex).set(item("orphan", 3));
+		const db = new InstrumentedStorage(itemsStorage(env.knex));
+		await itemsStorage(env.knex).set(item("orphan", 3));
 		const cache = cacheOf("or:");
 		expect((await cache.leaseGet("orphan", 30_000)).state).toBe("win");
 		const c = instance("or:", db, { metaLease: { wait: 150, poll: 20 } });
@@ -362,7 +345,7 @@ describe.skipIf(!ok)("CacheOnStorage with meta leases", () => {
 	});
 
 	it("negative caching on the meta path stores the marker with the lease's CAS", async () => {
-		const db = new InstrumentedStorage(itemsStorage(knex));
+		const db = new InstrumentedStorage(itemsStorage(env.knex));
 		const c = instance("neg:", db, {
 			negativeCache: {
 				ttl: 60_000,
@@ -385,9 +368,9 @@ describe.skipIf(!ok)("CacheOnStorage with meta leases", () => {
 		});
 		closers.push(() => client.close());
 		const cache = new MemcacheStorage<string, Item>(client, { keyOf });
-		await itemsStorage(knex).set(item("out", 4));
-		const c = new CacheOnStorage(cache, itemsStorage(knex), { keyOf });
-		const strict = new CacheOnStorage(cache, itemsStorage(knex), {
+		await itemsStorage(env.knex).set(item("out", 4));
+		const c = new CacheOnStorage(cache, itemsStorage(env.knex), { keyOf });
+		const strict = new CacheOnStorage(cache, itemsStorage(env.knex), {
 			keyOf,
 			strict: true,
 		});

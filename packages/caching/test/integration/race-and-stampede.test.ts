@@ -8,15 +8,8 @@
  * - stampede: 100 concurrent gets of a cold key → one storage read.
  */
 import { createClient } from "@godropbox-ts/memcache";
-import {
-	createMysqlDatabase,
-	type MemcachedCluster,
-	requireServers,
-	startMemcached,
-	type TempMysqlDatabase,
-} from "@godropbox-ts/test-utils";
-import knexFactory, { type Knex } from "knex";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requireServers } from "@godropbox-ts/test-utils";
+import { describe, expect, it } from "vitest";
 import {
 	CacheOnStorage,
 	type CacheOnStorageOptions,
@@ -24,7 +17,8 @@ import {
 } from "../../src/index.js";
 import { InstrumentedStorage } from "../helpers/instrumented-storage.js";
 import { type Item, item, keyOf } from "../helpers/items.js";
-import { createItemsTable, itemsStorage } from "../helpers/sql-tables.js";
+import { useMemcachedAndItemsDb } from "../helpers/memcached-and-items-db.js";
+import { itemsStorage } from "../helpers/sql-tables.js";
 
 const ok = await requireServers("memcached", "mysql");
 
@@ -41,27 +35,19 @@ function prng(seed: number): () => number {
 }
 
 describe.skipIf(!ok)("CacheOnStorage on memcached + MariaDB", () => {
-	let cluster: MemcachedCluster;
-	let db: TempMysqlDatabase;
-	let knex: Knex;
-	const closers: (() => Promise<void>)[] = [];
+	const env = useMemcachedAndItemsDb(3, "caching_race");
+	const closers = env.closers;
 
-	beforeAll(async () => {
-		cluster = await startMemcached({ count: 3 });
-		db = await createMysqlDatabase("caching_race");
-		knex = knexFactory({
-			client: "mysql2",
-			connection: db.connection,
-			pool: { min: 0, max: 8 },
-		});
-		await createItemsTable(knex);
-	});
-	afterAll(async () => {
-		for (const c of closers) await c();
-		await knex?.destroy();
-		await db?.drop();
-		await cluster?.stop();
-	});
+	/** A MemcacheStorage over its own client (closed after the suite). */
+	function cacheOf(
+		prefix: string,
+		protocol: "binary" | "meta" = "binary",
+		ttl?: number,
+	): MemcacheStorage<string, Item> {
+		const client = createClient({ servers: env.cluster.addresses, protocol });
+		closers.push(() => client.close());
+		return new MemcacheStorage<string, Item>(client, { keyOf, prefix, ttl });
+	}
 
 	function layer(
 		prefix: string,
@@ -74,19 +60,13 @@ describe.skipIf(!ok)("CacheOnStorage on memcached + MariaDB", () => {
 		cache: MemcacheStorage<string, Item>;
 		db: InstrumentedStorage<string, Item>;
 	} {
-		const client = createClient({ servers: cluster.addresses, protocol });
-		closers.push(() => client.close());
-		const cache = new MemcacheStorage<string, Item>(client, {
-			keyOf,
-			prefix,
-			ttl: 60_000,
-		});
+		const cache = cacheOf(prefix, protocol, 60_000);
 		// Stampede tests hold every storage answer ~holdMs, so "concurrent" is unambiguous even
 		// on a loaded machine; the race test holds them a random 0–20 ms.
 		const storage =
 			holdMs === undefined
-				? new InstrumentedStorage(itemsStorage(knex), 20, prng(seed))
-				: new InstrumentedStorage(itemsStorage(knex), holdMs, () => 0.999);
+				? new InstrumentedStorage(itemsStorage(env.knex), 20, prng(seed))
+				: new InstrumentedStorage(itemsStorage(env.knex), holdMs, () => 0.999);
 		return {
 			c: new CacheOnStorage(cache, storage, { keyOf, ...extra }),
 			cache,
@@ -108,7 +88,7 @@ describe.skipIf(!ok)("CacheOnStorage on memcached + MariaDB", () => {
 	}> {
 		const KEYS = 120;
 		const keys = Array.from({ length: KEYS }, (_, i) => `${prefix}${i}`);
-		await itemsStorage(knex).setMulti(keys.map((k) => item(k, 0)));
+		await itemsStorage(env.knex).setMulti(keys.map((k) => item(k, 0)));
 		const procs = [1, 2, 3].map((seed) =>
 			layer(prefix, seed, extra, undefined, protocol),
 		);
@@ -137,7 +117,7 @@ describe.skipIf(!ok)("CacheOnStorage on memcached + MariaDB", () => {
 		// the run is a cache hit here and survives to the comparison.
 		await new Promise((r) => setTimeout(r, settleMs));
 		for (const p of procs) await p.c.getMulti(keys);
-		const rows = await itemsStorage(knex).getMulti(keys);
+		const rows = await itemsStorage(env.knex).getMulti(keys);
 		const cached = await (procs[0] as (typeof procs)[number]).cache.getMulti(
 			keys,
 		);
@@ -215,7 +195,7 @@ describe.skipIf(!ok)("CacheOnStorage on memcached + MariaDB", () => {
 	}, 30_000);
 
 	it("stampede: 100 concurrent gets of a cold key → exactly one storage read", async () => {
-		await itemsStorage(knex).set(item("hot", 7));
+		await itemsStorage(env.knex).set(item("hot", 7));
 		const { c, cache, db: storage } = layer("stampede:", 5, {}, 100);
 		await cache.delete("hot");
 		const got = await Promise.all(
@@ -232,7 +212,7 @@ describe.skipIf(!ok)("CacheOnStorage on memcached + MariaDB", () => {
 
 	it("getMulti stampede: 20 concurrent 50-key multi-gets read each cold key once", async () => {
 		const keys = Array.from({ length: 50 }, (_, i) => `gm${i}`);
-		await itemsStorage(knex).setMulti(keys.map((k, i) => item(k, i)));
+		await itemsStorage(env.knex).setMulti(keys.map((k, i) => item(k, i)));
 		const { c, db: storage } = layer("gm:", 6, {}, 100);
 		const results = await Promise.all(
 			Array.from({ length: 20 }, () => c.getMulti(keys)),
@@ -243,18 +223,14 @@ describe.skipIf(!ok)("CacheOnStorage on memcached + MariaDB", () => {
 	});
 
 	it("lease: 100 concurrent gets in each of two instances (own clients) → one storage read in total", async () => {
-		await itemsStorage(knex).set(item("leased", 11));
-		const shared = new InstrumentedStorage(itemsStorage(knex), 40, () => 0.99);
+		await itemsStorage(env.knex).set(item("leased", 11));
+		const shared = new InstrumentedStorage(
+			itemsStorage(env.knex),
+			40,
+			() => 0.99,
+		);
 		const instances = [1, 2].map(() => {
-			const client = createClient({
-				servers: cluster.addresses,
-				protocol: "binary",
-			});
-			closers.push(() => client.close());
-			const cache = new MemcacheStorage<string, Item>(client, {
-				keyOf,
-				prefix: "lease:",
-			});
+			const cache = cacheOf("lease:");
 			return new CacheOnStorage(cache, shared, {
 				keyOf,
 				lease: { ttl: 5000, wait: 2000, poll: 5 },
@@ -291,19 +267,11 @@ describe.skipIf(!ok)("CacheOnStorage on memcached + MariaDB", () => {
 	});
 
 	it("lease: a waiter whose leader never fills reads the storage itself after `wait`", async () => {
-		await itemsStorage(knex).set(item("orphan", 3));
-		const client = createClient({
-			servers: cluster.addresses,
-			protocol: "binary",
-		});
-		closers.push(() => client.close());
-		const cache = new MemcacheStorage<string, Item>(client, {
-			keyOf,
-			prefix: "orphan:",
-		});
+		await itemsStorage(env.knex).set(item("orphan", 3));
+		const cache = cacheOf("orphan:");
 		// Someone else holds the lease and never fills (a crashed process).
 		expect(await cache.acquireLeases(["orphan"], 10_000)).toEqual([true]);
-		const db = new InstrumentedStorage(itemsStorage(knex));
+		const db = new InstrumentedStorage(itemsStorage(env.knex));
 		const c = new CacheOnStorage(cache, db, {
 			keyOf,
 			lease: { wait: 100, poll: 20 },
@@ -319,7 +287,7 @@ describe.skipIf(!ok)("CacheOnStorage on memcached + MariaDB", () => {
 	});
 
 	it("lease needs a lease-capable cache", () => {
-		const storage = itemsStorage(knex);
+		const storage = itemsStorage(env.knex);
 		expect(
 			() => new CacheOnStorage(storage, storage, { keyOf, lease: {} }),
 		).toThrow(/lease/);
