@@ -43,6 +43,12 @@ export interface RawClientOptions {
 	 * @defaultValue true
 	 */
 	readonly coalesceGets?: boolean | undefined;
+	/**
+	 * Merge concurrent single writes (`set`, `add`, `replace`, `delete`) issued in the same tick
+	 * into one pipelined, non-quiet batch: every caller still gets its own reply, including the
+	 * new CAS. @defaultValue true
+	 */
+	readonly coalesceWrites?: boolean | undefined;
 }
 
 /** Defaults of {@link RawClientOptions}. */
@@ -53,6 +59,7 @@ export const DEFAULT_RAW_CLIENT_OPTIONS = Object.freeze({
 	connectTimeout: 1000,
 	maxValueLength: DEFAULT_MAX_VALUE_LENGTH,
 	coalesceGets: true,
+	coalesceWrites: true,
 });
 
 /** @internal */
@@ -66,6 +73,7 @@ export interface ResolvedRawClientOptions {
 	readonly connectTimeout: number;
 	readonly maxValueLength: number;
 	readonly coalesceGets: boolean;
+	readonly coalesceWrites: boolean;
 }
 
 function nonNegativeInt(
@@ -123,5 +131,6 @@ export function resolveRawClientOptions(
 			d.maxValueLength,
 		),
 		coalesceGets: o.coalesceGets ?? d.coalesceGets,
+		coalesceWrites: o.coalesceWrites ?? d.coalesceWrites,
 	};
 }

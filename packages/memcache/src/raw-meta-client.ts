@@ -120,8 +120,10 @@ export class RawMetaClient extends RawClientBase {
 
 	protected mutateRequest(
 		ops: ValidMutation[],
+		coalesced = false,
 	): PendingRequest<MutateResponse[]> {
-		const single = ops.length === 1;
+		// Single (or coalesced single) writes ask for the new CAS and are not quiet.
+		const single = coalesced || ops.length === 1;
 		const list = new Array<MutateOp>(ops.length);
 		for (let i = 0; i < ops.length; i++)
 			list[i] = new MutateOp(ops[i] as ValidMutation, single);

@@ -98,6 +98,8 @@ export abstract class RawClientBase implements Client {
 	readonly #conns: PipelinedConnection[] = [];
 	readonly #stats = new ShardStatsRecorder();
 	#pendingGets: PendingGet[] | undefined;
+	#pendingWrites: ValidMutation[] | undefined;
+	#pendingWriteResolves: ((r: MutateResponse) => void)[] = [];
 	#closed = false;
 	#closing: Promise<void> | undefined;
 
@@ -157,8 +159,13 @@ export abstract class RawClientBase implements Client {
 	protected abstract refuseMutation(
 		m: ValidMutation,
 	): MemcacheError | undefined;
+	/**
+	 * `coalesced`: the ops are concurrent single writes merged into one batch, so each reply must
+	 * be what a single write returns (meta: non-quiet, with the new CAS).
+	 */
 	protected abstract mutateRequest(
 		ops: ValidMutation[],
+		coalesced?: boolean,
 	): PendingRequest<MutateResponse[]>;
 	protected abstract counterRequest(
 		increment: boolean,
@@ -469,12 +476,56 @@ export abstract class RawClientBase implements Client {
 			this.#stats.errors++;
 			return Promise.resolve(m);
 		}
-		// One mutation: one promise layer over the request (no batch re-assembly).
+		return this.#one(m, options?.signal);
+	}
+
+	/** One validated single write: sent now, or queued for this tick's coalesced batch. */
+	#one(
+		m: ValidMutation,
+		signal: AbortSignal | undefined,
+	): Promise<MutateResponse> {
+		if (!this.options.coalesceWrites)
+			// One mutation: one promise layer over the request (no batch re-assembly).
+			return withSignal(
+				this.send(this.mutateRequest([m])).then(this.#firstMutation),
+				signal,
+			);
 		return withSignal(
-			this.send(this.mutateRequest([m])).then(this.#firstMutation),
-			options?.signal,
+			new Promise<MutateResponse>((resolve) => {
+				if (this.#pendingWrites === undefined) {
+					this.#pendingWrites = [];
+					process.nextTick(this.#flushWrites);
+				}
+				this.#pendingWrites.push(m);
+				this.#pendingWriteResolves.push(resolve);
+			}),
+			signal,
 		);
 	}
+
+	#flushWrites = (): void => {
+		const ops = this.#pendingWrites;
+		const resolves = this.#pendingWriteResolves;
+		this.#pendingWrites = undefined;
+		this.#pendingWriteResolves = [];
+		if (ops === undefined) return;
+		if (ops.length === 1) {
+			const resolve = resolves[0] as (r: MutateResponse) => void;
+			this.send(this.mutateRequest(ops)).then((r) =>
+				resolve(this.#firstMutation(r)),
+			);
+			return;
+		}
+		// Matched by position: the batch verifies each reply (opcode/opaque, or order) and fails
+		// the whole batch with a typed error on any mismatch.
+		this.send(this.mutateRequest(ops, true)).then((results) => {
+			for (let i = 0; i < resolves.length; i++) {
+				const r = results[i] as MutateResponse;
+				if (r.error !== undefined) this.#stats.errors++;
+				(resolves[i] as (r: MutateResponse) => void)(r);
+			}
+		});
+	};
 
 	#firstMutation = (results: MutateResponse[]): MutateResponse => {
 		const r = results[0] as MutateResponse;
@@ -578,10 +629,12 @@ export abstract class RawClientBase implements Client {
 		if (closed) return closed;
 		if (typeof key !== "string")
 			return programmer("delete: key must be a string");
-		return this.#mutate(
-			[this.#validate("delete", key, undefined, 0, 0, 0n)],
-			options?.signal,
-		).then((r) => r[0] as MutateResponse);
+		const m = this.#validate("delete", key, undefined, 0, 0, 0n);
+		if (!("kind" in m)) {
+			this.#stats.errors++;
+			return Promise.resolve(m);
+		}
+		return this.#one(m, options?.signal);
 	}
 	deleteMulti(
 		keys: readonly string[],
@@ -739,7 +792,7 @@ export abstract class RawClientBase implements Client {
 		if (this.#closing !== undefined) return this.#closing;
 		this.#closed = true;
 		this.#closing = new Promise<void>((resolve) => {
-			// Let gets coalesced in this tick go out first.
+			// Let gets and writes coalesced in this tick go out first.
 			process.nextTick(() => {
 				Promise.all([...this.#conns].map((c) => c.close())).then(() =>
 					resolve(),
@@ -754,6 +807,15 @@ export abstract class RawClientBase implements Client {
 		this.#closed = true;
 		const error = new ClientClosedError("memcache client destroyed", err);
 		for (const c of [...this.#conns]) c.destroy(error);
+		const writes = this.#pendingWrites;
+		const writeResolves = this.#pendingWriteResolves;
+		this.#pendingWrites = undefined;
+		this.#pendingWriteResolves = [];
+		if (writes !== undefined)
+			for (let i = 0; i < writes.length; i++)
+				(writeResolves[i] as (r: MutateResponse) => void)(
+					newMutateErrorResponse((writes[i] as ValidMutation).key, error),
+				);
 		const pending = this.#pendingGets;
 		this.#pendingGets = undefined;
 		if (pending !== undefined)
