@@ -73,6 +73,27 @@ await runScenario({
 		},
 	],
 });
+const mix = (c: ReturnType<typeof mk>) => () => {
+	const ps: Promise<unknown>[] = new Array(200);
+	for (let i = 0; i < 200; i++)
+		ps[i] =
+			i % 10 === 0
+				? c.set({ key: nextKey(), value: valueBuf })
+				: c.get(nextKey());
+	return Promise.all(ps);
+};
+await runScenario({
+	title: "90/10 get/set, 200 in flight, ops/s (coalesceWrites on/off)",
+	opsPerCall: 200,
+	ours: { name: "meta (default, coalesceWrites)", fn: mix(meta2) },
+	peers: [
+		{ name: "meta, coalesceWrites: false", fn: mix(meta2u) },
+		{ name: "binary", fn: mix(bin2) },
+		{ name: "binary, coalesceWrites: false", fn: mix(bin2u) },
+		{ name: "ascii", fn: mix(ascii2) },
+		{ name: "ascii, coalesceWrites: false", fn: mix(ascii2u) },
+	],
+});
 for (const c of [meta1, meta2, meta2u, bin2, bin2u, ascii2, ascii2u])
 	await c.close();
 mc.shutdown();
