@@ -11,6 +11,7 @@ import {
 } from "./errors.js";
 import { defaultShardFunction } from "./internal/default-shard-function.js";
 import { channels } from "./internal/diagnostics.js";
+import { withReadSinkDial } from "./internal/read-sink.js";
 import type { ConnectionPoolLike } from "./internal/transports.js";
 import { parseAddress } from "./internal/transports.js";
 import type { Item } from "./types.js";
@@ -140,7 +141,8 @@ export class BaseShardManager implements ShardManager {
 		this.#shardFunction = shardFunction;
 		this.#ownsPool = options.pool === undefined;
 		this.pool =
-			options.pool ?? new MultiConnectionPool(options.connectionOptions);
+			options.pool ??
+			new MultiConnectionPool(withReadSinkDial(options.connectionOptions));
 		this.#onError = options.onError ?? (() => {});
 	}
 

@@ -8,6 +8,7 @@ import {
 } from "../errors.js";
 import { channels } from "./diagnostics.js";
 import { Fifo } from "./fifo.js";
+import { hasReadSink, READ_SINK } from "./read-sink.js";
 import type { QueuedRequest } from "./request.js";
 import { ProtocolViolation } from "./violation.js";
 import { Writer } from "./writer.js";
@@ -34,12 +35,13 @@ export class ReplyReader {
 
 	/**
 	 * Feeds bytes from the server. Throws `ProtocolViolation` on a framing error, including
-	 * bytes arriving while no request is outstanding.
+	 * bytes arriving while no request is outstanding. `transient`: `chunk` is only valid during
+	 * this call (a reused read buffer), so whatever is kept of it is copied.
 	 */
-	feed(chunk: Buffer): void {
+	feed(chunk: Buffer, transient = false): void {
 		let buf: Buffer;
 		if (this.#partLength > 0) {
-			this.#parts.push(chunk);
+			this.#parts.push(transient ? Buffer.from(chunk) : chunk);
 			this.#partLength += chunk.length;
 			if (this.#partLength < this.#need) return;
 			buf = Buffer.concat(this.#parts, this.#partLength);
@@ -66,7 +68,8 @@ export class ReplyReader {
 				continue;
 			}
 			this.#need = -n;
-			const rest = off === 0 ? buf : buf.subarray(off);
+			let rest = off === 0 ? buf : buf.subarray(off);
+			if (transient && buf === chunk) rest = Buffer.from(rest);
 			this.#parts.push(rest);
 			this.#partLength = rest.length;
 			return;
@@ -239,7 +242,8 @@ export class PipelinedConnection {
 		this.#transport = transport;
 		this.#socket = socket;
 		socket.setNoDelay(true);
-		socket.on("data", this.#onData);
+		if (hasReadSink(socket)) socket[READ_SINK] = this.#onRead;
+		else socket.on("data", this.#onData);
 		socket.on("error", this.#onError);
 		socket.on("close", this.#onClose);
 		socket.on("end", this.#onClose);
@@ -264,9 +268,12 @@ export class PipelinedConnection {
 		}
 	};
 
-	#onData = (chunk: Buffer): void => {
+	#onData = (chunk: Buffer): void => this.#receive(chunk, false);
+	#onRead = (chunk: Buffer): void => this.#receive(chunk, true);
+
+	#receive(chunk: Buffer, transient: boolean): void {
 		try {
-			this.#reader.feed(chunk);
+			this.#reader.feed(chunk, transient);
 		} catch (err) {
 			const error = new ProtocolError(
 				err instanceof ProtocolViolation
@@ -280,7 +287,7 @@ export class PipelinedConnection {
 			return;
 		}
 		this.#maybeRelease();
-	};
+	}
 
 	#onDone = (req: QueuedRequest): void => {
 		const hook = this.#hooks.onLatency;
@@ -328,7 +335,8 @@ export class PipelinedConnection {
 	#detach(): void {
 		const socket = this.#socket;
 		if (socket === undefined) return;
-		socket.off("data", this.#onData);
+		if (hasReadSink(socket)) socket[READ_SINK] = undefined;
+		else socket.off("data", this.#onData);
 		socket.off("error", this.#onError);
 		socket.off("close", this.#onClose);
 		socket.off("end", this.#onClose);

@@ -1,6 +1,7 @@
-import net from "node:net";
+import type net from "node:net";
 import { ConnectionError } from "../errors.js";
 import type { Transport, TransportFactory } from "./pipelined-connection.js";
+import { connectWithReadSink } from "./read-sink.js";
 
 /** The part of a net2 `ManagedConnection` this package uses. */
 export interface PooledConnection {
@@ -45,7 +46,7 @@ export function dialFactory(
 	const { host, port } = parseAddress(address);
 	return (signal) =>
 		new Promise<Transport>((resolve, reject) => {
-			const socket = net.connect({
+			const socket = connectWithReadSink({
 				host,
 				port,
 				noDelay: true,
