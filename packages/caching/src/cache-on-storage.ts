@@ -1236,6 +1236,8 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 		}
 		if (waiting.length === 0) return { read, leased };
 		this.#s.leaseWaits += waiting.length;
+		if (channels.leaseWait.hasSubscribers)
+			channels.leaseWait.publish({ name: this.name, keys: waiting.length });
 		const left = await this.#pollWaiting(lease, waiting, async (polled) => {
 			let got: (V | undefined)[];
 			try {
