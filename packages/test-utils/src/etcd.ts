@@ -1,7 +1,15 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
+import http from "node:http";
+import https from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+	createTestCertificates,
+	opensslAvailable,
+	type TestCertificates,
+} from "./etcd-tls.js";
 import { freePort, waitForPort } from "./ports.js";
 import { isCI } from "./servers.js";
 
@@ -26,9 +34,18 @@ let etcdWarned = false;
 /**
  * Checks that an etcd binary is available, with the rule of `requireServers`: under CI a
  * missing binary throws; elsewhere it prints one skip line naming what to install and returns
- * false, for `describe.skipIf(!ok)`.
+ * false, for `describe.skipIf(!ok)`. With `{ tls: true }` the `openssl` CLI is required too
+ * (for `startEtcdCluster({ tls: true })`).
  */
-export function requireEtcd(): boolean {
+export function requireEtcd(options: { readonly tls?: boolean } = {}): boolean {
+	if (options.tls === true && !opensslAvailable()) {
+		const line =
+			"skipping etcd TLS tests: the openssl CLI is missing — install openssl";
+		if (isCI())
+			throw new Error(`CI=true and a required tool is missing: ${line}`);
+		console.warn(line);
+		return false;
+	}
 	if (etcdBinary() !== undefined) return true;
 	const line = `skipping etcd tests: etcd is missing — ${ETCD_HINT}`;
 	if (isCI())
@@ -50,6 +67,30 @@ export interface StartEtcdClusterOptions {
 	readonly electionTimeoutMs?: number | undefined;
 	/** How long to wait for the cluster to elect a leader, in ms. @defaultValue 30000 */
 	readonly startTimeoutMs?: number | undefined;
+	/**
+	 * Serve clients over TLS (`https://` endpoints) with a throw-away CA and server certificate
+	 * for 127.0.0.1 made by `openssl` in the data root ({@link EtcdCluster.tls}). Peer traffic
+	 * stays plain. @defaultValue false
+	 */
+	readonly tls?: boolean | undefined;
+	/**
+	 * With `tls`: members also require a client certificate signed by that CA
+	 * (`--client-cert-auth`; {@link EtcdCluster.tls} has one). Implies `tls`. @defaultValue false
+	 */
+	readonly clientCertAuth?: boolean | undefined;
+	/**
+	 * Enable etcd authentication once the cluster is up: user `root` (role `root`) with a random
+	 * password, in {@link EtcdCluster.auth}. Every KV request then needs a token. Not together
+	 * with `clientCertAuth`: etcd 3.4's JSON gateway, which `status()` uses, then refuses
+	 * requests that carry a client certificate. @defaultValue false
+	 */
+	readonly auth?: boolean | undefined;
+}
+
+/** The TLS material a member serves and checks with, and whether it requires client certs. */
+interface MemberTls {
+	readonly files: TestCertificates;
+	readonly clientCertAuth: boolean;
 }
 
 /** One etcd member process. */
@@ -61,6 +102,7 @@ export class EtcdMember {
 	#exited: Promise<void> | undefined;
 	readonly #bin: string;
 	readonly #args: readonly string[];
+	readonly #tls: MemberTls | undefined;
 	#log = "";
 
 	/** @internal */
@@ -70,17 +112,21 @@ export class EtcdMember {
 		clientPort: number,
 		peerPort: number,
 		args: readonly string[],
+		tls?: MemberTls,
 	) {
 		this.#bin = bin;
 		this.name = name;
 		this.clientPort = clientPort;
 		this.peerPort = peerPort;
 		this.#args = args;
+		this.#tls = tls;
 	}
 
-	/** `http://127.0.0.1:<clientPort>`, the form etcd clients take. */
+	/**
+	 * `http://127.0.0.1:<clientPort>` (`https://` with `tls`), the form etcd clients take.
+	 */
 	get endpoint(): string {
-		return `http://127.0.0.1:${this.clientPort}`;
+		return `${this.#tls === undefined ? "http" : "https"}://127.0.0.1:${this.clientPort}`;
 	}
 
 	/** Whether the process is running. */
@@ -159,13 +205,9 @@ export class EtcdMember {
 	): Promise<{ memberId: string; leaderId: string } | undefined> {
 		if (!this.running) return undefined;
 		try {
-			const res = await fetch(`${this.endpoint}/v3/maintenance/status`, {
-				method: "POST",
-				body: "{}",
-				signal: AbortSignal.timeout(timeoutMs),
-			});
-			if (!res.ok) return undefined;
-			const body = (await res.json()) as {
+			const res = await this.gateway("/v3/maintenance/status", {}, timeoutMs);
+			if (res.status !== 200) return undefined;
+			const body = res.body as {
 				header?: { member_id?: string };
 				leader?: string;
 			};
@@ -178,6 +220,65 @@ export class EtcdMember {
 			return undefined;
 		}
 	}
+
+	/**
+	 * POSTs `body` as JSON to the member's v3 JSON gateway (`path` like `/v3/auth/enable`),
+	 * trusting the test CA (and presenting the test client certificate) under `tls`.
+	 * Rejects on network errors and after `timeoutMs`; any HTTP status resolves (`body` is the
+	 * parsed JSON, or the text when it is not JSON). `token` (from `/v3/auth/authenticate`) is
+	 * sent as the `Authorization` header.
+	 */
+	gateway(
+		path: string,
+		body: unknown,
+		timeoutMs = 2000,
+		token?: string,
+	): Promise<{ status: number; body: unknown }> {
+		const tls = this.#tls;
+		const headers: Record<string, string> = {
+			"content-type": "application/json",
+		};
+		if (token !== undefined) headers.authorization = token;
+		return new Promise((resolve, reject) => {
+			const onResponse = (res: http.IncomingMessage) => {
+				let text = "";
+				res.setEncoding("utf8");
+				res.on("data", (c: string) => {
+					text += c;
+				});
+				res.on("error", reject);
+				res.on("end", () => {
+					let parsed: unknown = text;
+					try {
+						parsed = JSON.parse(text);
+					} catch {
+						// Not JSON (e.g. a plain-text refusal): keep the text.
+					}
+					resolve({ status: res.statusCode ?? 0, body: parsed });
+				});
+			};
+			const url = `${this.endpoint}${path}`;
+			const req =
+				tls === undefined
+					? http.request(url, { method: "POST", headers }, onResponse)
+					: https.request(
+							url,
+							{
+								method: "POST",
+								headers,
+								ca: tls.files.ca,
+								cert: tls.files.clientCert,
+								key: tls.files.clientKey,
+							},
+							onResponse,
+						);
+			req.setTimeout(timeoutMs, () =>
+				req.destroy(new Error(`no answer from ${url} in ${timeoutMs} ms`)),
+			);
+			req.on("error", reject);
+			req.end(JSON.stringify(body));
+		});
+	}
 }
 
 /** A running etcd cluster; `stop()` it in `afterAll`. */
@@ -187,6 +288,15 @@ export interface EtcdCluster {
 	readonly endpoints: readonly string[];
 	/** The members' data dirs live under this temporary directory (removed by `stop()`). */
 	readonly dataRoot: string;
+	/**
+	 * With `tls`: the CA clients must trust (`caFile`, `ca`) and a client certificate
+	 * (`clientCertFile`/`clientKeyFile`, required with `clientCertAuth`), under `dataRoot`.
+	 */
+	readonly tls: TestCertificates | undefined;
+	/** With `auth`: the root user's name and password. */
+	readonly auth:
+		| { readonly username: string; readonly password: string }
+		| undefined;
 	/**
 	 * The current leader as the running members see it, polled until one reports a leader or
 	 * `timeoutMs` passes (then rejects).
@@ -216,18 +326,57 @@ export async function startEtcdCluster(
 	const n = options.members ?? 3;
 	if (!Number.isInteger(n) || n < 1)
 		throw new RangeError("members must be a positive integer");
+	const withTls = options.tls === true || options.clientCertAuth === true;
+	if (options.clientCertAuth === true && options.auth === true)
+		throw new RangeError(
+			"startEtcdCluster: clientCertAuth and auth together are not supported (etcd 3.4's JSON gateway, used for status(), refuses client-certificate requests once auth is on); start one cluster of each",
+		);
+	if (withTls && !opensslAvailable())
+		throw new Error("startEtcdCluster({ tls }) needs the openssl CLI on PATH");
 	// A port found free can be taken before etcd binds it: retry the whole start a few times.
 	for (let attempt = 0; ; attempt++) {
 		const dataRoot = await mkdtemp(join(tmpdir(), "godropbox-etcd-"));
-		const cluster = await createCluster(bin, n, dataRoot, options);
+		let cluster: EtcdCluster | undefined;
 		try {
+			const tls = withTls
+				? await createTestCertificates(join(dataRoot, "tls"))
+				: undefined;
+			cluster = await createCluster(bin, n, dataRoot, options, tls);
 			await Promise.all(cluster.members.map((m) => m.start()));
 			await cluster.waitHealthy(options.startTimeoutMs ?? 30_000);
+			if (cluster.auth !== undefined)
+				await enableAuth(cluster, cluster.auth.password);
 			return cluster;
 		} catch (err) {
-			await cluster.stop();
+			if (cluster === undefined)
+				await rm(dataRoot, { recursive: true, force: true });
+			else await cluster.stop();
 			if (attempt >= 2) throw err;
 		}
+	}
+}
+
+/**
+ * etcd's own steps for `etcdctl user add root` + `etcdctl auth enable`, through the v3 JSON
+ * gateway of the leader (no etcdctl binary needed): role root, user root, grant, enable.
+ */
+async function enableAuth(
+	cluster: EtcdCluster,
+	password: string,
+): Promise<void> {
+	const leader = await cluster.leader();
+	const steps: [string, unknown][] = [
+		["/v3/auth/role/add", { name: "root" }],
+		["/v3/auth/user/add", { name: "root", password }],
+		["/v3/auth/user/grant", { user: "root", role: "root" }],
+		["/v3/auth/enable", {}],
+	];
+	for (const [path, body] of steps) {
+		const res = await leader.gateway(path, body, 10_000);
+		if (res.status !== 200)
+			throw new Error(
+				`etcd ${path} failed (${res.status}): ${JSON.stringify(res.body)}`,
+			);
 	}
 }
 
@@ -236,6 +385,7 @@ async function createCluster(
 	n: number,
 	dataRoot: string,
 	options: StartEtcdClusterOptions,
+	tls: TestCertificates | undefined,
 ): Promise<EtcdCluster> {
 	const ports: { client: number; peer: number }[] = [];
 	const used = new Set<number>();
@@ -251,6 +401,22 @@ async function createCluster(
 		.map((p, i) => `m${i}=http://127.0.0.1:${p.peer}`)
 		.join(",");
 	const token = `godropbox-${process.pid}-${Date.now()}`;
+	const clientCertAuth = options.clientCertAuth === true;
+	const memberTls: MemberTls | undefined =
+		tls === undefined ? undefined : { files: tls, clientCertAuth };
+	const scheme = tls === undefined ? "http" : "https";
+	const tlsArgs =
+		tls === undefined
+			? []
+			: [
+					"--cert-file",
+					tls.serverCertFile,
+					"--key-file",
+					tls.serverKeyFile,
+					...(clientCertAuth
+						? ["--client-cert-auth", "--trusted-ca-file", tls.caFile]
+						: []),
+				];
 	const members = ports.map((p, i) => {
 		const name = `m${i}`;
 		const args = [
@@ -259,9 +425,10 @@ async function createCluster(
 			"--data-dir",
 			join(dataRoot, name),
 			"--listen-client-urls",
-			`http://127.0.0.1:${p.client}`,
+			`${scheme}://127.0.0.1:${p.client}`,
 			"--advertise-client-urls",
-			`http://127.0.0.1:${p.client}`,
+			`${scheme}://127.0.0.1:${p.client}`,
+			...tlsArgs,
 			"--listen-peer-urls",
 			`http://127.0.0.1:${p.peer}`,
 			"--initial-advertise-peer-urls",
@@ -283,7 +450,7 @@ async function createCluster(
 			"--log-level",
 			"warn",
 		];
-		return new EtcdMember(bin, name, p.client, p.peer, args);
+		return new EtcdMember(bin, name, p.client, p.peer, args, memberTls);
 	});
 	let stopped: Promise<void> | undefined;
 
@@ -302,6 +469,11 @@ async function createCluster(
 		members,
 		endpoints: members.map((m) => m.endpoint),
 		dataRoot,
+		tls,
+		auth:
+			options.auth === true
+				? { username: "root", password: randomBytes(12).toString("base64url") }
+				: undefined,
 		async leader(timeoutMs = 20_000) {
 			const deadline = Date.now() + timeoutMs;
 			while (Date.now() < deadline) {

@@ -24,6 +24,11 @@ export {
 	startEtcdCluster,
 } from "./etcd.js";
 export {
+	createTestCertificates,
+	opensslAvailable,
+	type TestCertificates,
+} from "./etcd-tls.js";
+export {
 	type FaultMode,
 	type FaultProxy,
 	type FaultProxyOptions,
