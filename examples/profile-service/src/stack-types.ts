@@ -19,7 +19,9 @@ export interface CacheCounters {
 	/** Loads that joined a load already in flight for the same key instead of querying again. */
 	readonly coalesced: number;
 	/**
-	 * Fills not stored: a write to the key raced with the load, or the guarded `add` found the
+	 * Fills not stored: a write to the key raced with the load. On memcached (meta protocol) the
+	 * fill's `ms … C<cas>` found the lease's CAS changed by a write's delete, or a write in this
+	 * process completed during the load; on the in-process fallback the guarded `add` found the
 	 * key already filled (by a concurrent load) or tombstoned by a recent write.
 	 */
 	readonly fillsRefused: number;

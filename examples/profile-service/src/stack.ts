@@ -8,7 +8,7 @@ import {
 import { consistentHashShardFunction } from "@godropbox-ts/hash2";
 import {
 	createClient,
-	RawBinaryClient,
+	RawMetaClient,
 	ShardedClient,
 	ShardState,
 } from "@godropbox-ts/memcache";
@@ -91,8 +91,10 @@ async function etcdShardedClient(
 			pool,
 			shardFunction: consistentHashShardFunction,
 		});
+		// `new ShardedClient` defaults to godropbox's binary protocol (createClient defaults to
+		// meta): ask for meta, so CacheOnStorage takes meta leases here too.
 		const client = new ShardedClient(manager, {
-			protocol: "binary",
+			protocol: "meta",
 			timeout: 2000,
 			closeManager: true,
 		});
@@ -151,10 +153,11 @@ const NAME_BY_STATE = new Map<number, ShardStateName>(
  * Composes the data layer from the packages:
  *
  * ```
- * CacheOnStorage (caching: coalesced fills, invalidate-after-write, fill guard)
- *   ├─ cache:   MemcacheStorage → ShardedClient (memcache, binary protocol)
+ * CacheOnStorage (caching: coalesced fills, invalidate-after-write, meta leases / fill guard)
+ *   ├─ cache:   MemcacheStorage → ShardedClient (memcache, meta protocol: mg N/W/Z leases,
+ *   │             fills stored with the lease's CAS)
  *   │             StaticShardManager(servers, hash2 consistentHash) → net2 MultiConnectionPool
- *   │           or LocalMapStorage without memcached
+ *   │           or LocalMapStorage without memcached (add fills + tombstones)
  *   └─ storage: SqlStorage → `profiles` (sqlbuilder table) → knex → SQLite | MariaDB | PostgreSQL
  * ```
  */
@@ -183,9 +186,10 @@ export async function createStack(options: CreateStackOptions): Promise<Stack> {
 				throw err;
 			}
 		} else {
+			// The meta protocol, createClient's default (memcached ≥ 1.6.18): CacheOnStorage sees a
+			// MemcacheStorage over a meta client and uses memcached's own leases.
 			client = createClient({
 				servers,
-				protocol: "binary",
 				shardFunction: consistentHashShardFunction,
 				pool,
 				timeout: 2000,
@@ -199,7 +203,7 @@ export async function createStack(options: CreateStackOptions): Promise<Stack> {
 			prefix: `profile:${databaseTag(options.database)}:`,
 			ttl: 3_600_000,
 		});
-		cacheDescription = `memcached ×${servers.length}${options.localMemcached ? " (started for this run)" : ""} at ${servers.join(", ")}; binary protocol, hash2 consistent hash, net2 pools${etcd === undefined ? "" : `; shard states from etcd key ${etcd.key}`}`;
+		cacheDescription = `memcached ×${servers.length}${options.localMemcached ? " (started for this run)" : ""} at ${servers.join(", ")}; ${client.protocol} protocol, hash2 consistent hash, net2 pools${etcd === undefined ? "" : `; shard states from etcd key ${etcd.key}`}`;
 	} else {
 		cache = new LocalMapStorage<number, Profile>({
 			name: "profiles-local",
@@ -208,14 +212,21 @@ export async function createStack(options: CreateStackOptions): Promise<Stack> {
 		});
 		cacheDescription = "LocalMapStorage (in-process; no memcached)";
 	}
-	// A write leaves a tombstone that refuses fills which read the database before the write.
-	// It must outlive the slowest database read; 500 ms is far above this service's p99 on
-	// SQLite, and short enough that hot profiles written several times a second still get cached.
+	// Over memcached (meta protocol) CacheOnStorage uses meta leases — `metaLease` at its
+	// defaults: ttl 5 s, wait 2 s, poll 10 ms, no stale serving. One caller across all clients
+	// reads a missed key from the database (`mg … N` → W; the others get Z and poll for its
+	// fill), and fills are `ms … C<cas>` with the CAS read before the database read, so a write's
+	// `md` in between makes the fill store nothing. Tombstones are not used there.
+	// The LocalMapStorage fallback has no meta leases: fills are add-if-absent and a write leaves
+	// a tombstone that refuses fills which read the database before the write. It must outlive
+	// the slowest database read; 500 ms is far above this service's p99 on SQLite, and short
+	// enough that hot profiles written several times a second still get cached.
 	const layered = new CacheOnStorage(cache, database, {
 		keyOf,
 		ttl: 3_600_000,
 		tombstoneTtl: 500,
 	});
+	if (layered.metaLeases) cacheDescription += "; meta leases";
 
 	const shards = (): ShardView[] => {
 		if (client === undefined) return [];
@@ -284,7 +295,8 @@ export async function createStack(options: CreateStackOptions): Promise<Stack> {
 			// While a shard is not Active, the sharded client skips its get/set/add/delete, so
 			// invalidations of its keys were dropped: flush it before it serves reads again.
 			if (target === ShardState.Active && current.state !== ShardState.Active) {
-				const raw = new RawBinaryClient({ address, timeout: 2000 });
+				// `flush_all` on the meta client's connection (a text command, as every meta one).
+				const raw = new RawMetaClient({ address, timeout: 2000 });
 				try {
 					const r = await raw.flush(0);
 					if (r.error !== undefined) throw r.error;

@@ -6,8 +6,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningService, startService } from "../../src/app.js";
 import { checkConsistency } from "../../src/consistency.js";
+import { databaseTarget } from "../../src/database.js";
 import { runLoad } from "../../src/load-run.js";
 import type { Profile } from "../../src/profile.js";
+import { createStack } from "../../src/stack.js";
 import { openTestStack, type TestStack } from "../helpers/stack.js";
 
 const PROFILES = 5000;
@@ -58,6 +60,40 @@ describe.skipIf(!ok)("the service on real memcached ×3 and SQLite", () => {
 		expect(after.misses - before.misses).toBe(1);
 		expect(after.hits - before.hits).toBe(1);
 		expect(after.fills - before.fills).toBe(1);
+	});
+
+	it("speaks the meta protocol with meta leases: two instances × 20 concurrent gets of a cold id → one database read", async () => {
+		expect(t.stack.cacheDescription).toMatch(
+			/; meta protocol, .*; meta leases$/,
+		);
+		// A second service instance over the same database and memcached: its own client and its
+		// own coalescing, so only memcached's leases (mg … N → one W) can keep it to one read.
+		const other = await createStack({
+			knex: t.knex,
+			database: databaseTarget(undefined, t.dataDir),
+			memcacheServers: cluster.addresses,
+		});
+		try {
+			await Promise.all([t.stack.store.get(1), other.store.get(1)]); // connect both
+			let reads = 0;
+			const onQuery = (q: { sql: string }) => {
+				if (/^select\b/i.test(q.sql) && q.sql.includes("profiles")) reads++;
+			};
+			t.knex.on("query", onQuery);
+			try {
+				const got = await Promise.all(
+					[t.stack, other].flatMap((s) =>
+						Array.from({ length: 20 }, () => s.store.get(4321)),
+					),
+				);
+				expect(got.every((p) => p?.id === 4321)).toBe(true);
+			} finally {
+				t.knex.off("query", onQuery);
+			}
+			expect(reads).toBe(1);
+		} finally {
+			await other.close();
+		}
 	});
 
 	it("PUT writes the database and invalidates the cached entry", async () => {
