@@ -1,10 +1,18 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { Etcd3 } from "etcd3";
+import { Etcd3, type IOptions } from "etcd3";
+import {
+	CLI_CONNECTION_OPTIONS,
+	CLI_CONNECTION_USAGE,
+	cliConnectionOptions,
+	CliUsageError as UsageError,
+} from "./cli-connection.js";
 import {
 	EtcdShardMapErrorCode,
 	InvalidShardMapError,
+	ShardMapAccessDeniedError,
 	ShardMapNotFoundError,
+	ShardMapUnavailableError,
 } from "./errors.js";
 import { DEFAULT_SHARD_MAP_KEY } from "./etcd-shard-manager.js";
 import {
@@ -14,6 +22,7 @@ import {
 	type ShardMap,
 } from "./shard-map.js";
 import { readShardMap, writeShardMap } from "./shard-map-store.js";
+import { probeTls } from "./tls-probe.js";
 
 /** Exit codes of `godropbox-ts-shards`. */
 export const ShardsCliExit = {
@@ -29,6 +38,11 @@ export const ShardsCliExit = {
 	Invalid: 4,
 	/** etcd did not answer in time (members down or no quorum). The write may not have happened. */
 	Unavailable: 5,
+	/**
+	 * etcd refused the client: TLS handshake failed (`--cacert`, `--cert`/`--key-file`) or
+	 * authentication or permission was denied (`--user`, `ETCD_PASSWORD`). Nothing was written.
+	 */
+	AccessDenied: 6,
 } as const;
 
 /** Where the CLI writes and what it reads (injected by tests). */
@@ -49,17 +63,20 @@ commands:
                                           (--force also replaces a malformed stored map)
 
 options:
-  --endpoints URL,...   etcd client URLs (default: $ETCD_ENDPOINTS)
+${CLI_CONNECTION_USAGE}
   --key KEY             etcd key of the map (default: ${DEFAULT_SHARD_MAP_KEY})
   --expect-version N    write only if the stored map is at version N (what you last saw)
   --timeout MS          deadline of each etcd request (default: 5000)
 
 Every write is a compare-and-swap: it increments "version" and fails with exit code 3 when
 the map changed since it was read, so two operators cannot overwrite each other.
-exit codes: 0 ok, 1 failure, 2 usage, 3 conflict, 4 invalid or missing map, 5 etcd unavailable
-`;
+exit codes: 0 ok, 1 failure, 2 usage, 3 conflict, 4 invalid or missing map, 5 etcd unavailable,
+6 access denied (TLS or authentication)
 
-class UsageError extends Error {}
+TLS and authentication, e.g.:
+  export ETCD_PASSWORD=...        # never on the command line
+  godropbox-ts-shards --endpoints 10.0.1.1:2379 --cacert ca.pem --user shards show
+`;
 
 /**
  * Runs `godropbox-ts-shards` with `argv` (without `node` and the script) and returns the exit
@@ -70,13 +87,15 @@ export async function runShardsCli(
 	io: ShardsCliIo = processIo(),
 ): Promise<number> {
 	let client: Etcd3 | undefined;
+	let connection: IOptions | undefined;
+	let timeoutMs = 5000;
 	try {
 		const { values, positionals } = parseArgs({
 			args: [...argv],
 			allowPositionals: true,
 			strict: true,
 			options: {
-				endpoints: { type: "string" },
+				...CLI_CONNECTION_OPTIONS,
 				key: { type: "string" },
 				"expect-version": { type: "string" },
 				timeout: { type: "string" },
@@ -92,21 +111,21 @@ export async function runShardsCli(
 		}
 		const [command, ...rest] = positionals;
 		if (command === undefined) throw new UsageError("missing command");
-		const endpoints = (values.endpoints ?? io.env.ETCD_ENDPOINTS ?? "")
-			.split(",")
-			.map((s) => s.trim())
-			.filter((s) => s !== "");
-		if (endpoints.length === 0)
-			throw new UsageError(
-				"no etcd endpoints: pass --endpoints or set ETCD_ENDPOINTS",
-			);
+		connection = await cliConnectionOptions(values, io.env, io.stderr);
 		const key = values.key ?? DEFAULT_SHARD_MAP_KEY;
-		const timeoutMs = intOption("--timeout", values.timeout) ?? 5000;
+		timeoutMs = intOption("--timeout", values.timeout) ?? 5000;
 		const expectVersion = intOption(
 			"--expect-version",
 			values["expect-version"],
 		);
-		client = new Etcd3({ hosts: endpoints, dialTimeout: timeoutMs });
+		try {
+			client = new Etcd3({ ...connection, dialTimeout: timeoutMs });
+		} catch (err) {
+			// grpc-js builds the TLS context here: a key that does not match --cert, a bad PEM.
+			throw new UsageError(
+				`cannot use the TLS files (--cacert, --cert, --key-file): ${(err as Error).message}`,
+			);
+		}
 		const write = { timeoutMs, expectVersion };
 		switch (command) {
 			case "show": {
@@ -190,6 +209,16 @@ export async function runShardsCli(
 				throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 		}
 	} catch (err) {
+		client?.close();
+		client = undefined;
+		if (err instanceof ShardMapUnavailableError && connection !== undefined) {
+			const tlsFailure = await probeTls(connection, Math.min(timeoutMs, 5000));
+			if (tlsFailure !== undefined)
+				return report(
+					new ShardMapAccessDeniedError(err.key, "tls", tlsFailure, err),
+					io,
+				);
+		}
 		return report(err, io);
 	} finally {
 		client?.close();
@@ -201,8 +230,21 @@ function report(err: unknown, io: ShardsCliIo): number {
 		io.stderr(`godropbox-ts-shards: ${(err as Error).message}\n\n${USAGE}`);
 		return ShardsCliExit.Usage;
 	}
+	if (err instanceof ShardMapAccessDeniedError) {
+		io.stderr(
+			err.reason === "tls"
+				? `godropbox-ts-shards: TLS handshake with etcd failed: ${err.detail}\n  check --cacert (the CA that signed the servers' certificates) and, if the servers require client certificates, --cert and --key-file\n`
+				: `godropbox-ts-shards: etcd denied access to ${err.key}: ${err.detail}\n  etcd has authentication enabled: pass --user NAME with the password in ETCD_PASSWORD (and a role that may read and write the key)\n`,
+		);
+		return ShardsCliExit.AccessDenied;
+	}
 	const code = (err as { code?: unknown } | null)?.code;
 	io.stderr(`godropbox-ts-shards: ${(err as Error)?.message ?? String(err)}\n`);
+	if (code === EtcdShardMapErrorCode.Unavailable) {
+		const cause = (err as Error).cause as { message?: unknown } | undefined;
+		if (cause?.message !== undefined)
+			io.stderr(`  cause: ${String(cause.message).trim()}\n`);
+	}
 	switch (code) {
 		case EtcdShardMapErrorCode.Conflict:
 			return ShardsCliExit.Conflict;

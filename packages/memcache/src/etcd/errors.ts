@@ -8,6 +8,8 @@ export const EtcdShardMapErrorCode = {
 	NotFound: "ERR_MEMCACHE_ETCD_SHARD_MAP_NOT_FOUND",
 	/** etcd did not answer within the request timeout (down, or no quorum). */
 	Unavailable: "ERR_MEMCACHE_ETCD_UNAVAILABLE",
+	/** etcd refused the client: TLS handshake failed, or authentication/permission denied. */
+	AccessDenied: "ERR_MEMCACHE_ETCD_ACCESS_DENIED",
 	/** A compare-and-swap lost: someone else changed the map since it was read. */
 	Conflict: "ERR_MEMCACHE_ETCD_CONFLICT",
 	/** The manager was closed. */
@@ -101,6 +103,84 @@ export class ShardMapUnavailableError extends EtcdShardMapError {
 		);
 		this.timeoutMs = timeoutMs;
 	}
+}
+
+/** Why etcd refused the client (see {@link ShardMapAccessDeniedError}). */
+export type EtcdAccessDeniedReason = "tls" | "authentication";
+
+/**
+ * etcd refused the client: the TLS handshake failed (server certificate not trusted, client
+ * certificate missing or rejected), or authentication or permission was denied (no user on a
+ * cluster with auth enabled, wrong password, no permission on the key). Retrying does not help;
+ * fix the etcd3 client's `credentials` / `auth` (the CLI's `--cacert`, `--cert`, `--key-file`,
+ * `--user`, `ETCD_PASSWORD`).
+ */
+export class ShardMapAccessDeniedError extends EtcdShardMapError {
+	static override readonly errorName = "ShardMapAccessDeniedError";
+	static override readonly brand = Symbol.for(
+		"godropbox-ts.memcache.etcd.ShardMapAccessDeniedError",
+	);
+	/** `"tls"` (handshake) or `"authentication"` (user, password, token or permission). */
+	readonly reason: EtcdAccessDeniedReason;
+	/** etcd's or the TLS layer's own words, e.g. `unable to verify the first certificate`. */
+	readonly detail: string;
+	constructor(
+		key: string,
+		reason: EtcdAccessDeniedReason,
+		detail: string,
+		cause?: unknown,
+	) {
+		super(
+			reason === "tls"
+				? `TLS handshake with etcd failed reading ${key}: ${detail} (trust the server's CA: etcd3 credentials.rootCertificate; if the server requires a client certificate pass certChain and privateKey)`
+				: `etcd denied access to ${key}: ${detail} (etcd has authentication enabled: pass the right user and password, etcd3 option auth, and grant the user read/write on the key)`,
+			EtcdShardMapErrorCode.AccessDenied,
+			key,
+			{ cause, info: { reason, detail } },
+		);
+		this.reason = reason;
+		this.detail = detail;
+	}
+}
+
+// etcd's auth errors (server/etcdserver/api/v3rpc/rpctypes/error.go) as etcd3 reports them.
+const AUTH_FAILURE =
+	/user name is empty|authentication failed|permission denied|invalid auth token|auth token is expired|user name not found|invalid auth management|authentication is not enabled/i;
+// The TLS layer's handshake failures as @grpc/grpc-js reports them (Node's and OpenSSL's words).
+const TLS_FAILURE =
+	/certificate|ssl routines|ssl alert|tls|handshake|wrong version number/i;
+
+/**
+ * @internal The error for a failed etcd call: {@link ShardMapAccessDeniedError} when etcd or the
+ * TLS layer refused the client, else {@link ShardMapUnavailableError}.
+ */
+export function etcdCallError(
+	key: string,
+	timeoutMs: number,
+	err: unknown,
+): ShardMapAccessDeniedError | ShardMapUnavailableError {
+	const message = String((err as { message?: unknown } | null)?.message ?? err);
+	const name = String((err as { name?: unknown } | null)?.name ?? "");
+	const detail = message
+		.replace(/^\d+ [A-Z_]+: /, "")
+		.replace(/^No connection established\. Last error: (Error: )?/, "")
+		.replace(/\s*\(\d{4}-\d\d-\d\dT[^)]*\)\.?/, "")
+		.replace(/\.?\s*Resolution note:.*$/s, "")
+		.replace(/^etcdserver: /, "")
+		.trim();
+	if (
+		AUTH_FAILURE.test(message) ||
+		/^Etcd(AuthenticationFailed|PermissionDenied|InvalidAuthToken|UserNotFound)Error$/.test(
+			name,
+		)
+	)
+		return new ShardMapAccessDeniedError(key, "authentication", detail, err);
+	if (
+		/UNAVAILABLE|GRPCUnavailable/.test(message + name) &&
+		TLS_FAILURE.test(message)
+	)
+		return new ShardMapAccessDeniedError(key, "tls", detail, err);
+	return new ShardMapUnavailableError(key, timeoutMs, err);
 }
 
 /** A compare-and-swap lost: the map changed since it was read (or is not at `expectedVersion`). */

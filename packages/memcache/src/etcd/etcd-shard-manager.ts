@@ -15,11 +15,14 @@ import { Etcd3, type IOptions, type Watcher } from "etcd3";
 import {
 	EtcdShardManagerClosedError,
 	type EtcdShardMapError,
+	etcdCallError,
 	InvalidShardMapError,
+	ShardMapAccessDeniedError,
 	ShardMapNotFoundError,
 	ShardMapUnavailableError,
 } from "./errors.js";
 import { parseShardMap, toShardStates } from "./shard-map.js";
+import { probeTls } from "./tls-probe.js";
 
 /** The etcd key used when none is given. */
 export const DEFAULT_SHARD_MAP_KEY = "/godropbox-ts/memcache/shard-map";
@@ -31,10 +34,17 @@ export const DEFAULT_SHARD_MAP_KEY = "/godropbox-ts/memcache/shard-map";
 export const ETCD_SHARD_MAP_CHANNEL = "godropbox-ts:memcache:etcd-shard-map";
 const channel = diagnostics_channel.channel(ETCD_SHARD_MAP_CHANNEL);
 
+/**
+ * etcd3 client options the manager passes through when it creates its client from `endpoints`:
+ * everything of etcd3's `IOptions` but `hosts` (that is `endpoints`).
+ */
+export type EtcdClientOptions = Omit<IOptions, "hosts">;
+
 /** Options of {@link EtcdShardManager.create}. */
 export interface EtcdShardManagerOptions extends ShardManagerOptions {
 	/**
-	 * etcd client URLs (`http://host:2379`). Ignored with `client`. One of the two is required.
+	 * etcd client URLs (`http://host:2379`, or `https://` for TLS). Ignored with `client`. One of
+	 * the two is required.
 	 */
 	readonly endpoints?: readonly string[] | undefined;
 	/**
@@ -42,6 +52,24 @@ export interface EtcdShardManagerOptions extends ShardManagerOptions {
 	 * handling applies (the manager's `requestTimeoutMs` still bounds each read).
 	 */
 	readonly client?: Etcd3 | undefined;
+	/**
+	 * etcd3 options for the client the manager creates from `endpoints` (ignored with
+	 * `client`): TLS in `credentials` (`rootCertificate` = the CA's PEM, and `certChain` +
+	 * `privateKey` for a client certificate), authentication in `auth` (`username`, `password`),
+	 * `grpcOptions`, `defaultCallOptions`, `faultHandling`. Shallow-merged over the manager's own:
+	 * `dialTimeout` (= `requestTimeoutMs`) and a watch reconnect backoff of 100 ms doubling to 2 s
+	 * (kept unless `faultHandling.watchBackoff` is given).
+	 *
+	 * @example
+	 * ```ts
+	 * etcdOptions: {
+	 *   credentials: { rootCertificate: readFileSync("/etc/etcd/ca.pem") },
+	 *   auth: { username: "shards-reader", password: process.env.ETCD_PASSWORD ?? "" },
+	 * }
+	 * ```
+	 * @defaultValue `{}`
+	 */
+	readonly etcdOptions?: EtcdClientOptions | undefined;
 	/** The etcd key holding the shard map. @defaultValue {@link DEFAULT_SHARD_MAP_KEY} */
 	readonly key?: string | undefined;
 	/** `(key, numShards) → shard id`. @defaultValue hash2's consistent hash (as StaticShardManager) */
@@ -179,6 +207,8 @@ function positive(name: string, v: number | undefined, d: number): number {
 export class EtcdShardManager extends BaseShardManager {
 	readonly #client: Etcd3;
 	readonly #ownsClient: boolean;
+	/** The options of the client we created (undefined with a user's `client`). */
+	readonly #clientOptions: IOptions | undefined;
 	readonly #o: Resolved;
 	#watcher: Watcher | undefined;
 	#watchDown = false;
@@ -205,6 +235,8 @@ export class EtcdShardManager extends BaseShardManager {
 	 * @throws {@link InvalidArgumentError} on bad options
 	 * @throws {@link ShardMapUnavailableError} / {@link ShardMapNotFoundError} /
 	 *   {@link InvalidShardMapError} when no valid map could be read in time (without `initialShards`)
+	 * @throws {@link ShardMapAccessDeniedError} at once (no retries) when etcd refuses the client:
+	 *   TLS handshake or authentication failed (without `initialShards`)
 	 */
 	static async create(
 		options: EtcdShardManagerOptions,
@@ -284,7 +316,11 @@ export class EtcdShardManager extends BaseShardManager {
 				})),
 			);
 		this.#ownsClient = client === undefined;
-		this.#client = client ?? new Etcd3(clientOptions(endpoints ?? [], this.#o));
+		this.#clientOptions =
+			client === undefined
+				? clientOptions(endpoints ?? [], this.#o, options.etcdOptions)
+				: undefined;
+		this.#client = client ?? new Etcd3(this.#clientOptions as IOptions);
 	}
 
 	/** The etcd key of the map. */
@@ -365,15 +401,40 @@ export class EtcdShardManager extends BaseShardManager {
 	async #start(lenient: boolean): Promise<void> {
 		const deadline = this.#o.now() + this.#o.startTimeoutMs;
 		let revision: number | undefined;
+		let probed = false;
 		for (;;) {
 			try {
 				revision = await this.#read(true);
 				if (this.#mapRevision === 0 && !lenient)
 					throw this.#lastError ?? new ShardMapNotFoundError(this.#o.key);
 				break;
-			} catch (err) {
+			} catch (e) {
+				let err = e;
+				// etcd3 loses a TLS failure's reason when auth is on: one handshake names it.
+				if (
+					!probed &&
+					!lenient &&
+					err instanceof ShardMapUnavailableError &&
+					this.#clientOptions !== undefined
+				) {
+					probed = true;
+					const tls = await probeTls(
+						this.#clientOptions,
+						this.#o.requestTimeoutMs,
+					);
+					if (tls !== undefined) {
+						err = new ShardMapAccessDeniedError(this.#o.key, "tls", tls, err);
+						this.#lastError = err as ShardMapAccessDeniedError;
+					}
+				}
 				if (lenient) break;
-				if (this.#closing !== undefined || this.#o.now() >= deadline) throw err;
+				// Wrong CA or password: retrying until startTimeoutMs would only delay the answer.
+				if (
+					err instanceof ShardMapAccessDeniedError ||
+					this.#closing !== undefined ||
+					this.#o.now() >= deadline
+				)
+					throw err;
 				await sleep(Math.min(250, this.#o.startTimeoutMs));
 			}
 		}
@@ -415,11 +476,7 @@ export class EtcdShardManager extends BaseShardManager {
 			);
 		} catch (err) {
 			this.#readFailures++;
-			const e = new ShardMapUnavailableError(
-				this.#o.key,
-				this.#o.requestTimeoutMs,
-				err,
-			);
+			const e = etcdCallError(this.#o.key, this.#o.requestTimeoutMs, err);
 			this.#lastError = e;
 			throw e;
 		}
@@ -577,16 +634,21 @@ function publish(event: EtcdShardMapEvent): void {
 	if (channel.hasSubscribers) channel.publish(event);
 }
 
-function clientOptions(endpoints: readonly string[], o: Resolved): IOptions {
+function clientOptions(
+	endpoints: readonly string[],
+	o: Resolved,
+	extra: EtcdClientOptions | undefined,
+): IOptions {
 	// A short, capped reconnect backoff for the watch stream (etcd3's default grows to 30 s).
 	const backoff = (ms: number) => ({
 		duration: ms,
 		next: () => backoff(Math.min(ms * 2, 2000)),
 	});
 	return {
-		hosts: [...endpoints],
 		dialTimeout: o.requestTimeoutMs,
-		faultHandling: { watchBackoff: backoff(100) },
+		...extra,
+		hosts: [...endpoints],
+		faultHandling: { watchBackoff: backoff(100), ...extra?.faultHandling },
 	};
 }
 

@@ -1,8 +1,10 @@
 export {
+	type EtcdAccessDeniedReason,
 	EtcdShardManagerClosedError,
 	EtcdShardMapError,
 	EtcdShardMapErrorCode,
 	InvalidShardMapError,
+	ShardMapAccessDeniedError,
 	ShardMapConflictError,
 	ShardMapNotFoundError,
 	ShardMapUnavailableError,
@@ -11,6 +13,7 @@ export {
 	DEFAULT_ETCD_SHARD_MANAGER_OPTIONS,
 	DEFAULT_SHARD_MAP_KEY,
 	ETCD_SHARD_MAP_CHANNEL,
+	type EtcdClientOptions,
 	EtcdShardManager,
 	type EtcdShardManagerOptions,
 	type EtcdShardMapEvent,

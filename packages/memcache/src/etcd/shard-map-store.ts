@@ -1,8 +1,8 @@
 import type { Etcd3 } from "etcd3";
 import {
+	etcdCallError,
 	InvalidShardMapError,
 	ShardMapConflictError,
-	ShardMapUnavailableError,
 } from "./errors.js";
 import {
 	parseShardMap,
@@ -25,6 +25,7 @@ export interface ReadShardMapResult {
  * Reads the shard map at `key` with a linearizable read.
  *
  * @throws {@link ShardMapUnavailableError} when etcd does not answer within `timeoutMs`
+ * @throws {@link ShardMapAccessDeniedError} when etcd refuses the client (TLS, authentication)
  */
 export async function readShardMap(
 	client: Etcd3,
@@ -38,7 +39,7 @@ export async function readShardMap(
 			.options({ deadline: Date.now() + timeoutMs })
 			.exec();
 	} catch (err) {
-		throw new ShardMapUnavailableError(key, timeoutMs, err);
+		throw etcdCallError(key, timeoutMs, err);
 	}
 	const kv = res.kvs[0];
 	if (kv === undefined)
@@ -87,6 +88,7 @@ export interface WriteShardMapOptions {
  * @throws {@link ShardMapConflictError} when the CAS (or `expectVersion`, or `createOnly`) fails
  * @throws {@link InvalidShardMapError} when the stored or the new map is malformed
  * @throws {@link ShardMapUnavailableError} when etcd does not answer
+ * @throws {@link ShardMapAccessDeniedError} when etcd refuses the client (TLS, authentication)
  */
 export async function writeShardMap(
 	client: Etcd3,
@@ -132,7 +134,7 @@ export async function writeShardMap(
 			.options({ deadline: Date.now() + timeoutMs })
 			.commit();
 	} catch (err) {
-		throw new ShardMapUnavailableError(key, timeoutMs, err);
+		throw etcdCallError(key, timeoutMs, err);
 	}
 	if (!res.succeeded)
 		throw new ShardMapConflictError(

@@ -13,16 +13,36 @@ export interface CliResult {
 	readonly stderr: string;
 }
 
-/** Runs `godropbox-ts-shards` from source in a child process (killed after `timeoutMs`). */
+/**
+ * Runs `godropbox-ts-shards` from source in a child process (killed after `timeoutMs`). With
+ * `env`, the child gets this process's environment without any `ETCD_*`/`ETCDCTL_*` variable,
+ * plus `env`.
+ */
 export function runCli(
 	args: readonly string[],
 	timeoutMs = 60_000,
+	env?: Readonly<Record<string, string>>,
 ): Promise<CliResult> {
+	const childEnv =
+		env === undefined
+			? undefined
+			: {
+					...Object.fromEntries(
+						Object.entries(process.env).filter(
+							([k]) => !/^ETCD(CTL)?_/.test(k),
+						),
+					),
+					...env,
+				};
 	return new Promise((resolve, reject) => {
 		const child = spawn(
 			process.execPath,
 			["--import", "tsx", join(here, "shards-cli.ts"), ...args],
-			{ cwd: packageDir, stdio: ["ignore", "pipe", "pipe"] },
+			{
+				cwd: packageDir,
+				stdio: ["ignore", "pipe", "pipe"],
+				...(childEnv === undefined ? {} : { env: childEnv }),
+			},
 		);
 		let stdout = "";
 		let stderr = "";
