@@ -1055,9 +1055,14 @@ export class CacheOnStorage<K, V> implements Storage<K, V> {
 			const token = tokens[j] as bigint;
 			if (token === 0n) continue;
 			const load = loads[i] as Load<V>;
-			// A write in this process invalidated the key meanwhile: its delete changed the CAS.
+			// A write in this process invalidated the key meanwhile: our value may be older, so no
+			// fill. Its delete usually removed our stub already, but it may have reached memcached
+			// before our `mg` created it (another pooled connection): then the stub would make the
+			// next reader wait `wait` out. `md C<token>` drops it only if it is still ours.
 			if (load.invalidated) {
 				skipped++;
+				release.push(keys[i] as K);
+				releaseTokens.push(token);
 				continue;
 			}
 			if (item !== undefined) {

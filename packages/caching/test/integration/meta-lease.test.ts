@@ -327,6 +327,41 @@ describe.skipIf(!ok)("CacheOnStorage with meta leases", () => {
 		expect(db.reads).toBe(2);
 	});
 
+	it("a winner whose load a local write invalidated releases its stub: the next reader does not wait it out", async () => {
+		// The write's own delete can reach memcached *before* the winner's `mg` created the stub
+		// (they travel on different pooled connections), so the stub outlives the invalidation.
+		// That ordering is reproduced by a cache whose invalidating deletes are dropped.
+		class LateDelete extends MemcacheStorage<string, Item> {
+			override async leaseInvalidate(): Promise<void> {}
+		}
+		const db = itemsStorage(env.knex);
+		await db.set(item("inv", 1));
+		const gated = new GatedStorage(db);
+		const a = new CacheOnStorage(
+			new LateDelete(metaClient(), { keyOf, prefix: "li:", ttl: 60_000 }),
+			gated,
+			{ keyOf, metaLease: { wait: 5000 } },
+		);
+		const b = instance("li:", new InstrumentedStorage(db), {
+			metaLease: { wait: 5000 },
+		});
+		gated.close();
+		const pending = a.get("inv");
+		await gated.entered; // `a` won the lease and read val 1; its fill is held
+		await a.set(item("inv", 2)); // a local write: a's load is invalidated
+		gated.open();
+		expect((await pending)?.val).toBe(1);
+		expect(a.stats).toMatchObject({ leaseWins: 1, fills: 0, fillsSkipped: 1 });
+		const started = Date.now();
+		expect((await b.get("inv"))?.val).toBe(2);
+		expect(Date.now() - started).toBeLessThan(4000);
+		expect(b.stats).toMatchObject({
+			leaseWaits: 0,
+			leaseTimeouts: 0,
+			loads: 1,
+		});
+	});
+
 	it("a crashed winner (a stub nobody fills) costs a waiter at most `wait`, then it reads and fills", async () => {
 		const db = new InstrumentedStorage(itemsStorage(env.knex));
 		await itemsStorage(env.knex).set(item("orphan", 3));
