@@ -1,4 +1,4 @@
-import type { Socket } from "node:net";
+import type { NetConnectOpts, Socket } from "node:net";
 import type { ConnectionOptions as TlsConnectionOptions } from "node:tls";
 import { InvalidArgumentError } from "./errors.js";
 import type { Network } from "./network.js";
@@ -110,6 +110,15 @@ export interface ConnectionOptions {
 	 */
 	readonly dial?: DialFunction | undefined;
 	/**
+	 * Creates the socket of the built-in dialer for plain TCP and Unix connections (not with
+	 * `tls`), in place of `net.connect`, as `http.Agent`'s `createConnection` does: for example to
+	 * pass Node's `onread` option. It receives the `net.connect` options the dialer built (host,
+	 * port, family or path, `noDelay`, `keepAlive`); the pool still waits for `connect`, enforces
+	 * `connectTimeout` and aborts the dial. Ignored when `dial` is set.
+	 * @defaultValue `net.connect`
+	 */
+	readonly createConnection?: ((options: NetConnectOpts) => Socket) | undefined;
+	/**
 	 * Clock in ms, used for idle expiry. Inject one in tests.
 	 * @defaultValue `Date.now`
 	 */
@@ -132,6 +141,7 @@ export interface ResolvedConnectionOptions {
 	readonly noDelay: boolean;
 	readonly tls: TlsConnectionOptions | undefined;
 	readonly dial: DialFunction | undefined;
+	readonly createConnection: ((options: NetConnectOpts) => Socket) | undefined;
 	readonly now: () => number;
 }
 
@@ -152,6 +162,7 @@ export const DEFAULT_CONNECTION_OPTIONS: Readonly<ResolvedConnectionOptions> =
 		noDelay: true,
 		tls: undefined,
 		dial: undefined,
+		createConnection: undefined,
 		now: Date.now,
 	});
 
@@ -212,6 +223,11 @@ export function resolveConnectionOptions(
 		);
 	if (r.dial !== undefined && typeof r.dial !== "function")
 		throw new InvalidArgumentError("dial must be a function");
+	if (
+		r.createConnection !== undefined &&
+		typeof r.createConnection !== "function"
+	)
+		throw new InvalidArgumentError("createConnection must be a function");
 	if (typeof r.now !== "function")
 		throw new InvalidArgumentError("now must be a function");
 	if (r.tls !== undefined && (typeof r.tls !== "object" || r.tls === null))

@@ -86,8 +86,10 @@ describe.skipIf(!ok)("reads through the shared onread buffer", () => {
 		// A user's own dial (or TLS) keeps its sockets as they are.
 		const own = withReadSinkDial({ noDelay: false });
 		expect(own.noDelay).toBe(false);
+		expect(typeof own.createConnection).toBe("function");
 		const dial = async () => net.connect(1, "127.0.0.1");
-		expect(withReadSinkDial({ dial }).dial).toBe(dial);
+		expect(withReadSinkDial({ dial })).toEqual({ dial });
+		expect(withReadSinkDial({ tls: {} })).toEqual({ tls: {} });
 		await using client = createClient({ servers: [address] });
 		const v = await client.version();
 		expect([...v.versions.values()][0]).toMatch(/^\d+\.\d+/);

@@ -5,7 +5,8 @@ import type { Network } from "../network.js";
 import type { DialContext, ResolvedConnectionOptions } from "../options.js";
 
 /**
- * The built-in dialer: `net.connect` (or `tls.connect` when `options.tls` is set), resolving
+ * The built-in dialer: `net.connect` (or `options.createConnection`; `tls.connect` when
+ * `options.tls` is set), resolving
  * on `connect` (`secureConnect` for TLS). Destroys the socket and rejects when the context's
  * signal aborts. The timeout itself is enforced by the caller (address-pool.ts).
  */
@@ -20,11 +21,12 @@ export function builtinDial(
 		const keepAlive = options.keepAlive !== false;
 		const keepAliveInitialDelay =
 			typeof options.keepAlive === "number" ? options.keepAlive : 0;
+		const connect = options.createConnection ?? net.connect;
 		try {
 			if (network === "unix") {
 				socket = options.tls
 					? tls.connect({ ...options.tls, path: address })
-					: net.connect({ path: address });
+					: connect({ path: address });
 			} else {
 				const { host, port } = splitHostPort(address);
 				const family = network === "tcp4" ? 4 : network === "tcp6" ? 6 : 0;
@@ -39,7 +41,7 @@ export function builtinDial(
 						family,
 					} as tls.ConnectionOptions);
 				} else {
-					socket = net.connect({
+					socket = connect({
 						host,
 						port,
 						family,

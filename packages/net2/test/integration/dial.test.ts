@@ -194,4 +194,41 @@ describe("dialling", () => {
 			await new Promise((r) => unixServer.close(r));
 		}
 	});
+
+	it("createConnection builds the built-in dialer's sockets (options passed, timeout still enforced)", async () => {
+		const seen: net.NetConnectOpts[] = [];
+		const createConnection = (o: net.NetConnectOpts): net.Socket => {
+			seen.push(o);
+			return net.connect(o);
+		};
+		await using pool = new MultiConnectionPool({
+			createConnection,
+			keepAlive: 7_000,
+		});
+		pool.register("tcp", server.address);
+		const c = await pool.get("tcp", server.address);
+		await c.write("hi");
+		expect(String(await c.read({ timeout: 2_000 }))).toBe("hi");
+		c.release();
+		expect(seen).toHaveLength(1);
+		expect(seen[0]).toMatchObject({
+			host: "127.0.0.1",
+			port: server.port,
+			noDelay: true,
+			keepAlive: true,
+			keepAliveInitialDelay: 7_000,
+		});
+		// A socket that never connects (a blackholed address is not allowed here: a socket that
+		// is simply never told to connect) is still bounded by connectTimeout.
+		await using stuck = new MultiConnectionPool({
+			createConnection: () => new net.Socket(),
+			connectTimeout: 100,
+			acquireTimeout: 0,
+		});
+		stuck.register("tcp", server.address);
+		const started = Date.now();
+		const err = await stuck.get("tcp", server.address).catch((e: unknown) => e);
+		expect(err).toMatchObject({ code: Net2ErrorCode.DialTimeout });
+		expect(Date.now() - started).toBeLessThan(2_000);
+	});
 });

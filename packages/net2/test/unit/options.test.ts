@@ -25,6 +25,7 @@ describe("connection options", () => {
 			noDelay: true,
 			tls: undefined,
 			dial: undefined,
+			createConnection: undefined,
 		});
 		expect(DEFAULT_CONNECTION_OPTIONS.now).toBe(Date.now);
 	});
@@ -50,6 +51,7 @@ describe("connection options", () => {
 		[{ noDelay: 1 }],
 		[{ keepAlive: -1 }],
 		[{ dial: "net.connect" }],
+		[{ createConnection: {} }],
 		[{ now: 5 }],
 		[{ tls: "on" }],
 		[{ maxConnections: 5 }],
