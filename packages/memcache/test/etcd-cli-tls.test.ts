@@ -89,6 +89,17 @@ describe.skipIf(!ok)("etcd over TLS and with authentication", () => {
 	const password = () => ({ ETCD_PASSWORD: authOf(secured).password });
 	const version = async (key: string) =>
 		(await readShardMap(admin, key)).map?.version;
+	/** `init` as root with the right CA and password; the step must succeed. */
+	const initAsRoot = async (key: string, shards: string) =>
+		expect(
+			(
+				await onSecured(
+					key,
+					[...withRightCa(), "--user", "root", "init", "--shards", shards],
+					password(),
+				)
+			).code,
+		).toBe(ShardsCliExit.Ok);
 
 	it("show/init/move succeed with --cacert, --user and ETCD_PASSWORD", async () => {
 		const key = "/tls/basic";
@@ -129,15 +140,7 @@ describe.skipIf(!ok)("etcd over TLS and with authentication", () => {
 
 	it("fails with exit code 6 and says what to fix: no CA, wrong CA, no user, wrong password", async () => {
 		const key = "/tls/denied";
-		expect(
-			(
-				await onSecured(
-					key,
-					[...withRightCa(), "--user", "root", "init", "--shards", "h:1"],
-					password(),
-				)
-			).code,
-		).toBe(ShardsCliExit.Ok);
+		await initAsRoot(key, "h:1");
 		const started = Date.now();
 		const [noCa, wrongCa, noUser, wrongPassword, wrongPasswordMove] =
 			await Promise.all([
@@ -238,15 +241,7 @@ describe.skipIf(!ok)("etcd over TLS and with authentication", () => {
 
 	it("takes etcdctl's environment: ETCDCTL_ENDPOINTS without a scheme, ETCDCTL_CACERT, ETCDCTL_USER, ETCDCTL_PASSWORD", async () => {
 		const key = "/tls/etcdctl-env";
-		expect(
-			(
-				await onSecured(
-					key,
-					[...withRightCa(), "--user", "root", "init", "--shards", "h:1,h:2"],
-					password(),
-				)
-			).code,
-		).toBe(0);
+		await initAsRoot(key, "h:1,h:2");
 		const r = await runCli(["--key", key, "move", "h:2", "WarmUp"], 60_000, {
 			ETCDCTL_ENDPOINTS: (secured.endpoints[0] as string).replace(
 				"https://",
@@ -319,15 +314,7 @@ describe.skipIf(!ok)("etcd over TLS and with authentication", () => {
 		const key = "/tls/manager";
 		const tls = tlsOf(secured);
 		const auth = authOf(secured);
-		expect(
-			(
-				await onSecured(
-					key,
-					[...withRightCa(), "--user", "root", "init", "--shards", "h:1,h:2"],
-					password(),
-				)
-			).code,
-		).toBe(0);
+		await initAsRoot(key, "h:1,h:2");
 		const manager = await EtcdShardManager.create({
 			endpoints: secured.endpoints,
 			key,
