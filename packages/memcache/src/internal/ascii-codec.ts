@@ -197,6 +197,8 @@ export function parseValueLine(
 export class ValueHeader {
 	keyStart = 0;
 	keyEnd = 0;
+	/** Whether the key equals the `expected` key passed to {@link scanValueHeader}. */
+	matched = false;
 	flags = 0;
 	bytes = 0;
 	cas = 0n;
@@ -223,30 +225,63 @@ function malformed(buf: Buffer, off: number): never {
  * decides what other line it may be). Throws `ProtocolViolation` on a malformed header: missing
  * or non-decimal fields, flags/bytes beyond uint32, a CAS beyond uint64, or no CRLF after the CAS
  * (protocol.txt: `VALUE <key> <flags> <bytes> [<cas unique>]\r\n`; `gets` always sends the CAS).
+ *
+ * `expected`: the key most likely echoed here (memcached answers hits in request order), when it
+ * is ASCII (its UTF-8 bytes are its char codes). If the key's bytes equal it, they are checked
+ * in the same pass that finds their end and `h.matched` is set; otherwise the key is scanned as
+ * any other and `h.matched` is false.
  */
 export function scanValueHeader(
 	buf: Buffer,
 	off: number,
 	h: ValueHeader,
+	expected?: string,
 ): number {
 	const len = buf.length;
-	const avail = len - off;
-	for (let i = 0; i < 6; i++) {
-		if (i >= avail) return 0;
-		if (buf[off + i] !== VALUE_PREFIX[i]) return -1;
+	if (len - off < 6) {
+		for (let i = off; i < len; i++)
+			if (buf[i] !== VALUE_PREFIX[i - off]) return -1;
+		return 0;
 	}
-	let p = off + 6;
-	const keyStart = p;
+	if (
+		buf[off] !== 0x56 ||
+		buf[off + 1] !== 0x41 ||
+		buf[off + 2] !== 0x4c ||
+		buf[off + 3] !== 0x55 ||
+		buf[off + 4] !== 0x45 ||
+		buf[off + 5] !== SP
+	)
+		return -1;
+	const keyStart = off + 6;
+	let p = keyStart;
 	let c = 0;
-	// Key: up to the next space (memcached echoes the key as it was sent).
-	for (;;) {
-		if (p >= len) return incomplete(buf, off);
-		c = buf[p] as number;
-		if (c === SP) break;
-		if (c <= SP || c === 0x7f) malformed(buf, off);
-		p++;
+	let matched = false;
+	if (
+		expected !== undefined &&
+		expected.length > 0 &&
+		keyStart + expected.length < len
+	) {
+		// A validated key has no control bytes or spaces: equal bytes followed by a space are
+		// a well-formed key, and it is this one.
+		const kl = expected.length;
+		let i = 0;
+		while (i < kl && buf[keyStart + i] === expected.charCodeAt(i)) i++;
+		if (i === kl && buf[keyStart + kl] === SP) {
+			matched = true;
+			p = keyStart + kl;
+		}
 	}
-	if (p === keyStart) malformed(buf, off);
+	if (!matched) {
+		// Key: up to the next space (memcached echoes the key as it was sent).
+		for (;;) {
+			if (p >= len) return incomplete(buf, off);
+			c = buf[p] as number;
+			if (c === SP) break;
+			if (c <= SP || c === 0x7f) malformed(buf, off);
+			p++;
+		}
+		if (p === keyStart) malformed(buf, off);
+	}
 	const keyEnd = p++;
 	// Flags: decimal uint32, then a space.
 	let flags = 0;
@@ -291,13 +326,17 @@ export function scanValueHeader(
 	if (p + 1 >= len) return incomplete(buf, off);
 	if (buf[p + 1] !== LF) malformed(buf, off);
 	let big: bigint;
-	if (digits <= 15) big = BigInt(cas);
+	// Up to 9 digits is an int32: V8 makes a BigInt of an int32 several times faster than of a
+	// double (measured 2 vs 14 ns), and a CAS is a counter, so this is the common case.
+	if (digits <= 9) big = BigInt(cas | 0);
+	else if (digits <= 15) big = BigInt(cas);
 	else {
 		big = BigInt(buf.toString("latin1", casStart, p));
 		if (big > 0xffffffffffffffffn) malformed(buf, off);
 	}
 	h.keyStart = keyStart;
 	h.keyEnd = keyEnd;
+	h.matched = matched;
 	h.flags = flags;
 	h.bytes = bytes;
 	h.cas = big;

@@ -92,7 +92,17 @@ export class AsciiGets extends PendingRequest<GetResponse[]> {
 		const len = buf.length;
 		let p = off;
 		while (p < len) {
-			const hl = scanValueHeader(buf, p, h);
+			// In-order fast path: memcached answers hits in request order, so the key is most
+			// likely the next one expected; an ASCII key (UTF-16 length = UTF-8 length) is
+			// compared byte for byte while the header is scanned, without making a string.
+			let idx = this.#next;
+			const k = keys[idx];
+			const hl = scanValueHeader(
+				buf,
+				p,
+				h,
+				k !== undefined && lengths[idx] === k.length ? k : undefined,
+			);
 			if (hl === 0) break;
 			if (hl < 0) {
 				const e = lineEnd(buf, p);
@@ -108,24 +118,11 @@ export class AsciiGets extends PendingRequest<GetResponse[]> {
 			const start = p + hl;
 			const end = start + h.bytes;
 			if (end + 2 > len) return p > off ? p - off : -(end + 2 - p);
-			// In-order fast path: memcached answers hits in request order, so the key is most
-			// likely the next one expected; an ASCII key (UTF-16 length = UTF-8 length) is
-			// compared byte for byte without making a string.
-			const ks = h.keyStart;
-			const kl = h.keyEnd - ks;
-			let idx = this.#next;
-			const k = keys[idx];
-			if (
-				k === undefined ||
-				lengths[idx] !== kl ||
-				k.length !== kl ||
-				!asciiEquals(buf, ks, k)
-			)
-				idx = this.#find(buf, ks, h.keyEnd);
-			else this.#next = idx + 1;
+			if (h.matched) this.#next = idx + 1;
+			else idx = this.#find(buf, h.keyStart, h.keyEnd);
 			if (idx < 0 || results[idx] !== undefined)
 				throw new ProtocolViolation(
-					`Unexpected key in VALUE line: ${JSON.stringify(buf.toString("utf8", ks, h.keyEnd))}`,
+					`Unexpected key in VALUE line: ${JSON.stringify(buf.toString("utf8", h.keyStart, h.keyEnd))}`,
 				);
 			if (buf[end] !== 0x0d || buf[end + 1] !== 0x0a)
 				throw new ProtocolViolation("Data block not terminated by CRLF");
@@ -177,11 +174,17 @@ export class AsciiGets extends PendingRequest<GetResponse[]> {
 		const last = pending[pending.length - 1] as number;
 		const span = Buffer.allocUnsafeSlow(last - base);
 		buf.copy(span, 0, base, last);
-		for (let i = 0; i < pending.length; i += 3)
-			(pending[i] as Mutable<GetResponse>).value = span.subarray(
-				(pending[i + 1] as number) - base,
-				(pending[i + 2] as number) - base,
+		// Views straight on the run's own ArrayBuffer (offset 0): `Buffer.from(arrayBuffer, …)`
+		// makes a view a little faster than `subarray` (measured 28 vs 34 ns).
+		const ab = span.buffer;
+		for (let i = 0; i < pending.length; i += 3) {
+			const start = (pending[i + 1] as number) - base;
+			(pending[i] as Mutable<GetResponse>).value = Buffer.from(
+				ab,
+				start,
+				(pending[i + 2] as number) - base - start,
 			);
+		}
 		pending.length = 0;
 	}
 

@@ -103,6 +103,53 @@ describe("scanValueHeader", () => {
 		]);
 	});
 
+	it("with an expected key: matched when the bytes are that key, else scanned as any key", () => {
+		const h = new ValueHeader();
+		const check = (line: string, expected: string, matched: boolean) => {
+			const buf = Buffer.from(line);
+			expect(scanValueHeader(buf, 0, h, expected)).toBe(buf.length);
+			expect(h.matched).toBe(matched);
+			return buf.toString("latin1", h.keyStart, h.keyEnd);
+		};
+		expect(check("VALUE user:42 3 1 7\r\n", "user:42", true)).toBe("user:42");
+		// a prefix of the expected key, the expected key as a prefix, another key of equal length
+		expect(check("VALUE user:4 3 1 7\r\n", "user:42", false)).toBe("user:4");
+		expect(check("VALUE user:421 3 1 7\r\n", "user:42", false)).toBe(
+			"user:421",
+		);
+		expect(check("VALUE user:43 3 1 7\r\n", "user:42", false)).toBe("user:43");
+		expect([h.flags, h.bytes, h.cas]).toEqual([3, 1, 7n]);
+		// Cut right after the expected key: incomplete, whatever the expectation.
+		expect(scanValueHeader(Buffer.from("VALUE user:42"), 0, h, "user:42")).toBe(
+			0,
+		);
+		// A control byte after a matching prefix is still malformed.
+		expect(() =>
+			scanValueHeader(Buffer.from("VALUE user:42\t3 1 7\r\n"), 0, h, "user:42"),
+		).toThrow(ProtocolViolation);
+	});
+
+	it.each([
+		["7", 7n],
+		["999999999", 999_999_999n], // 9 digits: the int32 path
+		["2147483647", 2_147_483_647n],
+		["2147483648", 2_147_483_648n], // beyond int32
+		["4294967296", 4_294_967_296n],
+		["999999999999999", 999_999_999_999_999n], // 15 digits: still a double
+		["9007199254740993", 9_007_199_254_740_993n], // 2^53 + 1: needs the string path
+		["18446744073709551615", 0xffffffffffffffffn],
+		["000000000000000000042", undefined], // 21 digits: malformed
+	])("reads the CAS %s exactly", (digits, cas) => {
+		const buf = Buffer.from(`VALUE k 0 1 ${digits}\r\n`);
+		const h = new ValueHeader();
+		if (cas === undefined)
+			expect(() => scanValueHeader(buf, 0, h)).toThrow(ProtocolViolation);
+		else {
+			expect(scanValueHeader(buf, 0, h, "k")).toBe(buf.length);
+			expect(h.cas).toBe(cas);
+		}
+	});
+
 	it("returns 0 for every incomplete prefix of a header and -1 for another line", () => {
 		const line = "VALUE k 1 2 3\r\n";
 		const h = new ValueHeader();
