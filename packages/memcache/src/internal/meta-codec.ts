@@ -218,7 +218,8 @@ function u32(buf: Buffer, from: number, to: number): number {
 function u64(buf: Buffer, from: number, to: number): bigint {
 	if (to - from <= 15) {
 		const v = digits(buf, from, to);
-		return v < 0 ? -1n : BigInt(v);
+		// An int32 takes V8's fast BigInt path (see scanValueHeader).
+		return v < 0 ? -1n : v <= 0x7fffffff ? BigInt(v | 0) : BigInt(v);
 	}
 	return parseU64(buf.toString("latin1", from, to));
 }

@@ -304,6 +304,17 @@ describe("decodeMetaReply", () => {
 		expect(d("ERROR\r\n").code).toBe("ERR");
 	});
 
+	it.each([
+		"0",
+		"2147483647",
+		"2147483648",
+		"999999999999999",
+		"9007199254740993",
+		"18446744073709551615",
+	])("reads the CAS c%s exactly", (digits) => {
+		expect(d(`HD c${digits}\r\n`).cas).toBe(BigInt(digits));
+	});
+
 	it("asks for more bytes until a line and its data block are complete", () => {
 		expect(decodeMetaReply(Buffer.from("VA 5 O1"), 0)).toBe(0);
 		expect(decodeMetaReply(Buffer.from("VA 5 O1\r\nhel"), 0)).toBe(-16);
