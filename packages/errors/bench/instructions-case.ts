@@ -34,7 +34,7 @@ if (fn === undefined || !Number.isInteger(n)) {
 }
 async function main(run: () => void): Promise<void> {
 	await null;
-	for (let i = 0; i < 5_000; i++) run();
+	for (let i = 0; i < 20_000; i++) run();
 	for (let i = 0; i < n; i++) run();
 }
 await main(fn);
