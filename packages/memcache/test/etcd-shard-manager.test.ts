@@ -1,5 +1,6 @@
 // EtcdShardManager against a real three-member etcd cluster (test-utils startEtcdCluster):
 // propagation delay (measured and bounded), malformed maps, quorum loss and recovery, close().
+import { createHook } from "node:async_hooks";
 import diagnostics_channel from "node:diagnostics_channel";
 import {
 	type EtcdCluster,
@@ -462,19 +463,51 @@ describe.skipIf(!ok)("EtcdShardManager on a real 3-member etcd cluster", () => {
 	it("close() cancels the watch, clears timers and closes its etcd client (no leaked handles)", async () => {
 		const key = "/test/close";
 		await put(key, { version: 1, shards: shardsOf(2) });
-		const count = () =>
-			process
-				.getActiveResourcesInfo()
-				.filter((r) => r === "TCPSocketWrap" || r === "Timeout").length;
-		const baseline = count();
+		// Sockets and timers created while create() runs are the manager's; every one of them must
+		// be gone after close(). (Counting all of the process's handles against a baseline was
+		// flaky: an earlier test's handle could close while create() ran, and a socket shared
+		// with the admin client through grpc-js's subchannel pool outlived the manager.)
+		const live = new Map<number, string>();
+		const created: string[] = [];
+		let recording = true;
+		const hook = createHook({
+			init(id, type) {
+				if (recording && (type === "TCPWRAP" || type === "Timeout")) {
+					live.set(id, type);
+					created.push(type);
+				}
+			},
+			destroy(id) {
+				live.delete(id);
+			},
+		}).enable();
 		const m = await EtcdShardManager.create({
 			endpoints: cluster.endpoints,
 			key,
+			// grpc-js shares connections between clients with equal options through a global
+			// subchannel pool; a local pool makes every socket this manager opens its own.
+			etcdOptions: { grpcOptions: { "grpc.use_local_subchannel_pool": 1 } },
+		}).finally(() => {
+			recording = false;
 		});
-		expect(count()).toBeGreaterThan(baseline);
-		await m.close();
-		await m.close();
-		await waitFor("handles released", () => count() <= baseline, 10_000, 50);
+		try {
+			expect(created).toContain("Timeout");
+			expect(live.size).toBeGreaterThan(0);
+			await m.close();
+			await m.close();
+			await waitFor(
+				"handles released",
+				() => live.size === 0,
+				10_000,
+				50,
+			).catch((e: unknown) => {
+				throw new Error(
+					`${String(e)}; still open: ${[...live.values()].join(", ")}`,
+				);
+			});
+		} finally {
+			hook.disable();
+		}
 		await expect(m.refresh()).rejects.toMatchObject({
 			code: EtcdShardMapErrorCode.Closed,
 		});
