@@ -7,18 +7,21 @@
 # when optimized code lands varied from run to run: plain `Error` counted 28.3 k and 34.3 k per
 # pair in two runs of this script, 36.0–39.6 k in three runs with the longer warm-up; with
 # --single-threaded, repeated counts agree within ≈ 1 %.
-# Needs valgrind; ≈ 3 minutes. Run from packages/errors.
+# Needs valgrind; ≈ 3 minutes. Run from packages/errors. NODE=/path/to/node counts under another
+# Node (the package picks its way of capturing by V8 version, see src/internal/capture.ts).
 set -eu
+node=${NODE:-node}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 ../../node_modules/.bin/tsup bench/instructions-case.ts --format esm --platform node \
 	--out-dir "$out" --no-config --silent
 [ -f "$out/instructions-case.js" ] && mv "$out/instructions-case.js" "$out/instructions-case.mjs"
-node "$out/instructions-case.mjs" plain 1 # fails loudly if the bundle does not run
+"$node" "$out/instructions-case.mjs" plain 1 # fails loudly if the bundle does not run
 count() {
 	valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
-		node --single-threaded "$out/instructions-case.mjs" "$1" "$2" 2>&1 | sed -n 's/.*I *refs: *//p' | tr -d ,
+		"$node" --single-threaded "$out/instructions-case.mjs" "$1" "$2" 2>&1 | sed -n 's/.*I *refs: *//p' | tr -d ,
 }
+echo "$("$node" --version), V8 $("$node" -p process.versions.v8)"
 plain=0
 for c in plain subclass dropboxError wrap; do
 	a=$(count "$c" 2000)

@@ -1,13 +1,19 @@
 import { format } from "node:util";
 import { DropboxError } from "./dropbox-error.js";
+import { captureMode } from "./internal/capture.js";
 
 const CAN_CAPTURE = typeof Error.captureStackTrace === "function";
 
+/** The options of an error wrapping `cause` (`undefined` and `null` wrap nothing). */
+function causeOptions(cause: unknown): { cause: unknown } | undefined {
+	return cause === undefined || cause === null ? undefined : { cause };
+}
+
 /**
  * A DropboxError created without a stack trace, for a public function to capture right after
- * with `Error.captureStackTrace(error, itself)`: the stack then starts at that function's caller
- * (godropbox skips its own frames with `runtime.Callers(3, …)`). The capture is made by the
- * public function itself, not by a shared helper, so no helper frame has to be walked over.
+ * with `Error.captureStackTrace(error, itself)` (the way for V8 < 13, see internal/capture.ts).
+ * The capture is made by the public function itself, not by a shared helper, so no helper frame
+ * has to be walked over.
  *
  * `Error.stackTraceLimit` is a non-number (`undefined`) during `super()`, not 0: V8 then does not
  * walk the stack at all (no limit, no capture), whereas with 0 it still starts the walk and
@@ -15,9 +21,10 @@ const CAN_CAPTURE = typeof Error.captureStackTrace === "function";
  * before it stops: 1.4–2.4 k fewer instructions per `wrap` (bench/count-instructions.sh). The
  * `finally` restores the caller's value even if creating the error throws.
  */
-function uncaptured(message: string, cause: unknown): DropboxError {
-	const options = cause === undefined || cause === null ? undefined : { cause };
-	if (!CAN_CAPTURE) return new DropboxError(message, options);
+function uncaptured(
+	message: string,
+	options: { cause: unknown } | undefined,
+): DropboxError {
 	const limit = Error.stackTraceLimit;
 	(Error as { stackTraceLimit: unknown }).stackTraceLimit = undefined;
 	try {
@@ -38,8 +45,12 @@ function uncaptured(message: string, cause: unknown): DropboxError {
  * ```
  */
 export function newError(message: string): DropboxError {
+	if (!CAN_CAPTURE) return new DropboxError(message);
+	if (captureMode.constructAs) {
+		return Reflect.construct(DropboxError, [message], newError) as DropboxError;
+	}
 	const error = uncaptured(message, undefined);
-	if (CAN_CAPTURE) Error.captureStackTrace(error, newError);
+	Error.captureStackTrace(error, newError);
 	return error;
 }
 
@@ -55,8 +66,13 @@ export function newError(message: string): DropboxError {
  * ```
  */
 export function newErrorf(fmt: string, ...args: unknown[]): DropboxError {
-	const error = uncaptured(format(fmt, ...args), undefined);
-	if (CAN_CAPTURE) Error.captureStackTrace(error, newErrorf);
+	const text = format(fmt, ...args);
+	if (!CAN_CAPTURE) return new DropboxError(text);
+	if (captureMode.constructAs) {
+		return Reflect.construct(DropboxError, [text], newErrorf) as DropboxError;
+	}
+	const error = uncaptured(text, undefined);
+	Error.captureStackTrace(error, newErrorf);
 	return error;
 }
 
@@ -78,8 +94,17 @@ export function newErrorf(fmt: string, ...args: unknown[]): DropboxError {
  * ```
  */
 export function wrap(err: unknown, message: string): DropboxError {
-	const error = uncaptured(message, err);
-	if (CAN_CAPTURE) Error.captureStackTrace(error, wrap);
+	const options = causeOptions(err);
+	if (!CAN_CAPTURE) return new DropboxError(message, options);
+	if (captureMode.constructAs) {
+		return Reflect.construct(
+			DropboxError,
+			[message, options],
+			wrap,
+		) as DropboxError;
+	}
+	const error = uncaptured(message, options);
+	Error.captureStackTrace(error, wrap);
 	return error;
 }
 
@@ -89,7 +114,23 @@ export function wrapf(
 	fmt: string,
 	...args: unknown[]
 ): DropboxError {
-	const error = uncaptured(format(fmt, ...args), err);
-	if (CAN_CAPTURE) Error.captureStackTrace(error, wrapf);
+	const text = format(fmt, ...args);
+	const options = causeOptions(err);
+	if (!CAN_CAPTURE) return new DropboxError(text, options);
+	if (captureMode.constructAs) {
+		return Reflect.construct(
+			DropboxError,
+			[text, options],
+			wrapf,
+		) as DropboxError;
+	}
+	const error = uncaptured(text, options);
+	Error.captureStackTrace(error, wrapf);
 	return error;
+}
+
+// `new.target` of the errors these functions construct (internal/capture.ts): the instance's
+// prototype is `new.target.prototype`, so it must be DropboxError's.
+for (const fn of [newError, newErrorf, wrap, wrapf]) {
+	fn.prototype = DropboxError.prototype;
 }

@@ -149,8 +149,11 @@ export class DropboxError extends Error {
 			if (code !== undefined) this.code = code;
 			if (options.info !== undefined) this.info = options.info;
 		}
-		// `name` lives on the prototype, as `Error.prototype.name` does: set once per class.
-		if (ctor !== DropboxError && !Object.hasOwn(ctor.prototype, "name")) {
+		// `name` lives on the prototype, as `Error.prototype.name` does: set once per class. (The
+		// package functions construct with themselves as `new.target`, their `prototype` being
+		// DropboxError's: src/internal/capture.ts.)
+		const proto = ctor.prototype;
+		if (proto !== DropboxError.prototype && !Object.hasOwn(proto, "name")) {
 			setClassName(ctor);
 		}
 	}
