@@ -150,10 +150,8 @@ export class DropboxError extends Error {
 			if (options.info !== undefined) this.info = options.info;
 		}
 		// `name` lives on the prototype, as `Error.prototype.name` does: set once per class. (The
-		// package functions construct with themselves as `new.target`, their `prototype` being
-		// DropboxError's: src/internal/capture.ts.)
-		const proto = ctor.prototype;
-		if (proto !== DropboxError.prototype && !Object.hasOwn(proto, "name")) {
+		// package functions, `new.target` on V8 >= 13, have DropboxError's prototype, which has it.)
+		if (ctor !== DropboxError && !Object.hasOwn(ctor.prototype, "name")) {
 			setClassName(ctor);
 		}
 	}
