@@ -65,8 +65,8 @@ describe.each([
 			"e",
 			"f",
 		]);
-		expect((c?.cause as Error).message).toBe("inner");
-		expect((d?.cause as Error).message).toBe("inner");
+		expect((c?.cause as Error | undefined)?.message).toBe("inner");
+		expect((d?.cause as Error | undefined)?.message).toBe("inner");
 		for (const err of [a, b, e, f])
 			expect(Object.hasOwn(err as object, "cause")).toBe(false);
 		expect(c?.stack?.startsWith("DropboxError: c\n")).toBe(true);
