@@ -11,7 +11,7 @@ function causeOptions(cause: unknown): { cause: unknown } | undefined {
 
 /**
  * A DropboxError created without a stack trace, for a public function to capture right after
- * with `Error.captureStackTrace(error, itself)` (the way for V8 < 13, see internal/capture.ts).
+ * with `Error.captureStackTrace(error, itself)` (the way for V8 < 12, see internal/capture.ts).
  * The capture is made by the public function itself, not by a shared helper, so no helper frame
  * has to be walked over.
  *
@@ -47,7 +47,7 @@ function uncaptured(
 export function newError(message: string): DropboxError {
 	if (!CAN_CAPTURE) return new DropboxError(message);
 	if (captureMode.constructAs) {
-		return Reflect.construct(DropboxError, [message], newError) as DropboxError;
+		return Reflect.construct(Error, [message], newError) as DropboxError;
 	}
 	const error = uncaptured(message, undefined);
 	Error.captureStackTrace(error, newError);
@@ -69,7 +69,7 @@ export function newErrorf(fmt: string, ...args: unknown[]): DropboxError {
 	const text = format(fmt, ...args);
 	if (!CAN_CAPTURE) return new DropboxError(text);
 	if (captureMode.constructAs) {
-		return Reflect.construct(DropboxError, [text], newErrorf) as DropboxError;
+		return Reflect.construct(Error, [text], newErrorf) as DropboxError;
 	}
 	const error = uncaptured(text, undefined);
 	Error.captureStackTrace(error, newErrorf);
@@ -97,11 +97,7 @@ export function wrap(err: unknown, message: string): DropboxError {
 	const options = causeOptions(err);
 	if (!CAN_CAPTURE) return new DropboxError(message, options);
 	if (captureMode.constructAs) {
-		return Reflect.construct(
-			DropboxError,
-			[message, options],
-			wrap,
-		) as DropboxError;
+		return Reflect.construct(Error, [message, options], wrap) as DropboxError;
 	}
 	const error = uncaptured(message, options);
 	Error.captureStackTrace(error, wrap);
@@ -118,11 +114,7 @@ export function wrapf(
 	const options = causeOptions(err);
 	if (!CAN_CAPTURE) return new DropboxError(text, options);
 	if (captureMode.constructAs) {
-		return Reflect.construct(
-			DropboxError,
-			[text, options],
-			wrapf,
-		) as DropboxError;
+		return Reflect.construct(Error, [text, options], wrapf) as DropboxError;
 	}
 	const error = uncaptured(text, options);
 	Error.captureStackTrace(error, wrapf);

@@ -49,9 +49,9 @@ export type ErrorClass<T = Error> = abstract new (
  *   {@link DropboxError.fullMessage} is godropbox's `Error()` text (every message of the chain,
  *   then `ORIGINAL STACK TRACE:` and the stack of the innermost DropboxError).
  * - The stack starts at the code that called `new` (or {@link newError}/{@link wrap}): V8 skips
- *   the constructors of this class and of every subclass, and the package functions pass
- *   themselves to `Error.captureStackTrace`, so the library's frames never show (godropbox
- *   skips its own frames the same way). Creating an error never formats the stack: V8 does
+ *   the constructors of this class and of every subclass, and the package functions have V8
+ *   skip their own frame too, so the library's frames never show (godropbox skips its own
+ *   frames the same way). Creating an error never formats the stack: V8 does
  *   that lazily on the first read of `stack`.
  * - `x instanceof DropboxError` is true for a DropboxError (or subclass instance) created by any
  *   copy of this package, through a `Symbol.for` brand.
@@ -149,8 +149,7 @@ export class DropboxError extends Error {
 			if (code !== undefined) this.code = code;
 			if (options.info !== undefined) this.info = options.info;
 		}
-		// `name` lives on the prototype, as `Error.prototype.name` does: set once per class. (The
-		// package functions, `new.target` on V8 >= 13, have DropboxError's prototype, which has it.)
+		// `name` lives on the prototype, as `Error.prototype.name` does: set once per class.
 		if (ctor !== DropboxError && !Object.hasOwn(ctor.prototype, "name")) {
 			setClassName(ctor);
 		}

@@ -1,22 +1,23 @@
 /**
  * How {@link newError}, {@link wrap} and the other package functions give their error a stack
  * that starts at *their caller* (godropbox skips its own frames with `runtime.Callers(3, …)`).
- * Both ways produce the same error; which is cheaper depends on the V8 version
- * (bench/count-instructions.sh, instructions per `wrap(new DropboxError(…), …)` pair ÷ plain
- * `new Error(msg, { cause })` ×2):
+ * Both ways produce the same object as `new DropboxError(message, options)`; which is cheaper
+ * depends on the V8 version (interleaved A/B in one process, `wrap` pair ÷ plain `Error` pair):
  *
- * - `constructAs`: `Reflect.construct(DropboxError, args, fn)`, the public function `fn` as
- *   `new.target`. `Error`'s one capture then skips every frame up to and including `fn`'s. On
- *   V8 ≥ 13 (Node 24): 1.19× against 1.29× for the other way. On V8 11/12 (Node 20/22) V8 builds
- *   the instance's map on its slow path when `new.target` is not a class constructor: 1.73× /
- *   1.50×.
- * - otherwise: construct with `Error.stackTraceLimit` set to a non-number (V8 then captures
- *   nothing), then `Error.captureStackTrace(error, fn)`. V8 11/12: 1.42× / 1.45×.
+ * - `constructAs`: `Reflect.construct(Error, args, fn)` with the public function `fn` as
+ *   `new.target` (its `prototype` is `DropboxError.prototype`). `Error`'s one capture skips every
+ *   frame up to and including `fn`'s, and no DropboxError constructor frame is walked at all
+ *   (for these functions it would add nothing: no `code`, no `info`, `name` on the prototype).
+ *   Node 24 (V8 13): 1.09–1.10× against 1.23–1.26×; Node 22 (V8 12): 1.15–1.16× against
+ *   1.25–1.28×. On V8 11 (Node 20) 1.53–1.61×: V8 11 builds the instance's map on its slow path
+ *   when `new.target` is not a class constructor.
+ * - otherwise (V8 < 12): `new DropboxError` with `Error.stackTraceLimit` set to a non-number (V8
+ *   then captures nothing), then `Error.captureStackTrace(error, fn)`: 1.27× on Node 20.
  *
- * The choice is made once, from `process.versions.v8`; tests flip it to check both.
+ * The choice is made once, from `process.versions.v8`; tests flip it to check both ways.
  */
 export const captureMode: { constructAs: boolean } = {
-	constructAs: v8Major() >= 13,
+	constructAs: v8Major() >= 12,
 };
 
 function v8Major(): number {

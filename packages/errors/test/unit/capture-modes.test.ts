@@ -16,9 +16,9 @@ afterEach(() => {
 	captureMode.constructAs = defaultMode;
 });
 
-it("the default follows the V8 version (construct-as from V8 13, Node 24)", () => {
+it("the default follows the V8 version (construct-as from V8 12, Node 22)", () => {
 	const major = Number.parseInt(process.versions.v8, 10);
-	expect(defaultMode).toBe(major >= 13);
+	expect(defaultMode).toBe(major >= 12);
 });
 
 describe.each([
@@ -105,5 +105,38 @@ describe.each([
 		expect(outer.name).toBe("DropboxError");
 		expect(outer.code).toBeUndefined();
 		expect(DropboxError.prototype.name).toBe("DropboxError");
+	});
+});
+
+describe("the package functions' errors equal `new DropboxError`'s", () => {
+	/** Own keys with their attributes, and the prototype: what a consumer can observe. */
+	function shape(err: object): unknown {
+		return {
+			proto: Object.getPrototypeOf(err),
+			own: Reflect.ownKeys(err).map((key) => {
+				const d = Object.getOwnPropertyDescriptor(err, key);
+				return {
+					key: String(key),
+					enumerable: d?.enumerable,
+					writable: d?.writable,
+					configurable: d?.configurable,
+					accessor: d?.get !== undefined || d?.set !== undefined,
+				};
+			}),
+		};
+	}
+	it.each([false, true])("constructAs = %s", (constructAs) => {
+		captureMode.constructAs = constructAs;
+		const cause = new Error("inner");
+		expect(shape(wrap(cause, "m"))).toEqual(
+			shape(new DropboxError("m", { cause })),
+		);
+		expect(shape(wrapf(cause, "%s", "m"))).toEqual(
+			shape(new DropboxError("m", { cause })),
+		);
+		expect(shape(newError("m"))).toEqual(shape(new DropboxError("m")));
+		expect(shape(newErrorf("m"))).toEqual(shape(new DropboxError("m")));
+		expect(shape(wrap(undefined, "m"))).toEqual(shape(new DropboxError("m")));
+		expect(Object.keys(wrap(cause, "m"))).toEqual([]);
 	});
 });
