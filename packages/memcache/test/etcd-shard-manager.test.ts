@@ -463,24 +463,41 @@ describe.skipIf(!ok)("EtcdShardManager on a real 3-member etcd cluster", () => {
 	it("close() cancels the watch, clears timers and closes its etcd client (no leaked handles)", async () => {
 		const key = "/test/close";
 		await put(key, { version: 1, shards: shardsOf(2) });
-		// Sockets and timers created while create() runs are the manager's; every one of them must
-		// be gone after close(). (Counting all of the process's handles against a baseline was
-		// flaky: an earlier test's handle could close while create() ran, and a socket shared
-		// with the admin client through grpc-js's subchannel pool outlived the manager.)
-		const live = new Map<number, string>();
-		const created: string[] = [];
+		// Sockets and timers created while create() runs: after close(), every socket, every
+		// timer the manager's own code set, and every timer that keeps the process alive must be
+		// gone. (grpc-js also sets unref()ed timers of its own, e.g. a subchannel pool sweep that
+		// clears itself on its next 10 s tick; they hold nothing open. Counting all of the
+		// process's handles against a baseline was flaky too: an earlier test's handle could
+		// close while create() ran.)
+		interface Tracked {
+			readonly type: string;
+			readonly ours: boolean;
+			readonly resource: { hasRef?: () => boolean };
+		}
+		const live = new Map<number, Tracked>();
+		const created: Tracked[] = [];
 		let recording = true;
 		const hook = createHook({
-			init(id, type) {
-				if (recording && (type === "TCPWRAP" || type === "Timeout")) {
-					live.set(id, type);
-					created.push(type);
-				}
+			init(id, type, _trigger, resource) {
+				if (!recording || (type !== "TCPWRAP" && type !== "Timeout")) return;
+				const limit = Error.stackTraceLimit;
+				Error.stackTraceLimit = 50;
+				const stack = new Error().stack ?? "";
+				Error.stackTraceLimit = limit;
+				const tracked: Tracked = {
+					type,
+					ours: /etcd-shard-manager\.ts/.test(stack),
+					resource: resource as Tracked["resource"],
+				};
+				live.set(id, tracked);
+				created.push(tracked);
 			},
 			destroy(id) {
 				live.delete(id);
 			},
 		}).enable();
+		const mustGo = (t: Tracked) =>
+			t.type === "TCPWRAP" || t.ours || t.resource.hasRef?.() !== false;
 		const m = await EtcdShardManager.create({
 			endpoints: cluster.endpoints,
 			key,
@@ -491,18 +508,22 @@ describe.skipIf(!ok)("EtcdShardManager on a real 3-member etcd cluster", () => {
 			recording = false;
 		});
 		try {
-			expect(created).toContain("Timeout");
-			expect(live.size).toBeGreaterThan(0);
+			// The manager's periodic check and at least one socket to etcd.
+			expect(created.some((t) => t.type === "Timeout" && t.ours)).toBe(true);
+			expect(created.some((t) => t.type === "TCPWRAP")).toBe(true);
 			await m.close();
 			await m.close();
+			const open = () => [...live.values()].filter(mustGo);
 			await waitFor(
 				"handles released",
-				() => live.size === 0,
+				() => open().length === 0,
 				10_000,
 				50,
 			).catch((e: unknown) => {
 				throw new Error(
-					`${String(e)}; still open: ${[...live.values()].join(", ")}`,
+					`${String(e)}; still open: ${open()
+						.map((t) => `${t.type}${t.ours ? " (the manager's)" : ""}`)
+						.join(", ")}`,
 				);
 			});
 		} finally {
