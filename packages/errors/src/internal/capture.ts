@@ -20,8 +20,12 @@ export const captureMode: { constructAs: boolean } = {
 	constructAs: v8Major() >= 12,
 };
 
+/** The major version of V8 running this code; 0 elsewhere (Bun reports a `v8` version too). */
 function v8Major(): number {
-	const version = (globalThis as { process?: { versions?: { v8?: unknown } } })
-		.process?.versions?.v8;
-	return typeof version === "string" ? Number.parseInt(version, 10) || 0 : 0;
+	const versions = (
+		globalThis as { process?: { versions?: { v8?: unknown; bun?: unknown } } }
+	).process?.versions;
+	const version = versions?.v8;
+	if (typeof version !== "string" || versions?.bun !== undefined) return 0;
+	return Number.parseInt(version, 10) || 0;
 }
