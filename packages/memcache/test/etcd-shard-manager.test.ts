@@ -1,6 +1,6 @@
 // EtcdShardManager against a real three-member etcd cluster (test-utils startEtcdCluster):
 // propagation delay (measured and bounded), malformed maps, quorum loss and recovery, close().
-import { createHook } from "node:async_hooks";
+import { AsyncLocalStorage, createHook } from "node:async_hooks";
 import diagnostics_channel from "node:diagnostics_channel";
 import {
 	type EtcdCluster,
@@ -463,23 +463,25 @@ describe.skipIf(!ok)("EtcdShardManager on a real 3-member etcd cluster", () => {
 	it("close() cancels the watch, clears timers and closes its etcd client (no leaked handles)", async () => {
 		const key = "/test/close";
 		await put(key, { version: 1, shards: shardsOf(2) });
-		// Sockets and timers created while create() runs: after close(), every socket, every
-		// timer the manager's own code set, and every timer that keeps the process alive must be
-		// gone. (grpc-js also sets unref()ed timers of its own, e.g. a subchannel pool sweep that
-		// clears itself on its next 10 s tick; they hold nothing open. Counting all of the
-		// process's handles against a baseline was flaky too: an earlier test's handle could
-		// close while create() ran.)
+		// Sockets and timers this manager creates (created in the async context of its create():
+		// the earlier tests' managers are still open and open channels of their own meanwhile):
+		// after close(), every socket, every timer the manager's own code set, and every timer
+		// that keeps the process alive must be gone. (grpc-js also sets unref()ed timers of its
+		// own, e.g. a subchannel pool sweep that clears itself on its next 10 s tick; they hold
+		// nothing open.)
 		interface Tracked {
 			readonly type: string;
 			readonly ours: boolean;
 			readonly resource: { hasRef?: () => boolean };
+			readonly stack: string;
 		}
 		const live = new Map<number, Tracked>();
 		const created: Tracked[] = [];
-		let recording = true;
+		const context = new AsyncLocalStorage<true>();
 		const hook = createHook({
 			init(id, type, _trigger, resource) {
-				if (!recording || (type !== "TCPWRAP" && type !== "Timeout")) return;
+				if (type !== "TCPWRAP" && type !== "Timeout") return;
+				if (context.getStore() !== true) return;
 				const limit = Error.stackTraceLimit;
 				Error.stackTraceLimit = 50;
 				const stack = new Error().stack ?? "";
@@ -488,6 +490,7 @@ describe.skipIf(!ok)("EtcdShardManager on a real 3-member etcd cluster", () => {
 					type,
 					ours: /etcd-shard-manager\.ts/.test(stack),
 					resource: resource as Tracked["resource"],
+					stack,
 				};
 				live.set(id, tracked);
 				created.push(tracked);
@@ -498,15 +501,15 @@ describe.skipIf(!ok)("EtcdShardManager on a real 3-member etcd cluster", () => {
 		}).enable();
 		const mustGo = (t: Tracked) =>
 			t.type === "TCPWRAP" || t.ours || t.resource.hasRef?.() !== false;
-		const m = await EtcdShardManager.create({
-			endpoints: cluster.endpoints,
-			key,
-			// grpc-js shares connections between clients with equal options through a global
-			// subchannel pool; a local pool makes every socket this manager opens its own.
-			etcdOptions: { grpcOptions: { "grpc.use_local_subchannel_pool": 1 } },
-		}).finally(() => {
-			recording = false;
-		});
+		const m = await context.run(true, () =>
+			EtcdShardManager.create({
+				endpoints: cluster.endpoints,
+				key,
+				// grpc-js shares connections between clients with equal options through a global
+				// subchannel pool; a local pool makes every socket this manager opens its own.
+				etcdOptions: { grpcOptions: { "grpc.use_local_subchannel_pool": 1 } },
+			}),
+		);
 		try {
 			// The manager's periodic check and at least one socket to etcd.
 			expect(created.some((t) => t.type === "Timeout" && t.ours)).toBe(true);
@@ -522,8 +525,17 @@ describe.skipIf(!ok)("EtcdShardManager on a real 3-member etcd cluster", () => {
 			).catch((e: unknown) => {
 				throw new Error(
 					`${String(e)}; still open: ${open()
-						.map((t) => `${t.type}${t.ours ? " (the manager's)" : ""}`)
-						.join(", ")}`,
+						.map(
+							(t) =>
+								`${t.type}${t.ours ? " (the manager's)" : ""} created ${t.stack
+									.split("\n")
+									.filter(
+										(l) => !/^Error|AsyncHook\.init|node:internal/.test(l),
+									)
+									.slice(0, 8)
+									.join("\n")}`,
+						)
+						.join("\n")}`,
 				);
 			});
 		} finally {
